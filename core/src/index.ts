@@ -1,0 +1,16 @@
+/** Public API of @sinkhub/core: the connector contract, option builders and the runtime. */
+export * from './connector.js';
+export { SinkError, FencedError, isRetryable } from './errors.js';
+export { z, secretString, templateString, tlsOptions, count, type TlsOptions, type FieldMeta } from './options.js';
+export { compileTemplate, compileExpression, type Template, type RecordView } from './template.js';
+export { DEFAULT_BATCH_POLICY, type BatchPolicy } from './batch-policy.js';
+export { loadPipelineFile, parsePipelineText, validatePipelineObject } from './config/load.js';
+export { ConfigError, formatProblem, type ConfigProblem } from './config/problems.js';
+export type { PipelineFile, PipelineConfig, KafkaConfig } from './config/schema.js';
+export { ConnectorRegistry } from './registry.js';
+export { Hub } from './hub.js';
+export { DLQ_HEADERS } from './dead-letter.js';
+export { createLogger } from './logger.js';
+export { pipelineFileJsonSchema, connectorMarkdown, optionRows } from './docs.js';
+export { fileSink } from './sinks/file/index.js';
+export { stdoutSink } from './sinks/stdout.js';

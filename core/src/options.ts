@@ -1,0 +1,60 @@
+/**
+ * Option builders shared by the core and every connector, so the same concept is named,
+ * typed and documented the same way everywhere. Connectors import `z` from here so that one
+ * zod instance validates every schema.
+ */
+import { z } from 'zod';
+import { compileTemplate } from './template.js';
+
+export { z };
+
+/** Metadata a schema field can carry beyond zod's own. */
+export interface FieldMeta {
+  /** Never logged; shown as a secret in docs. */
+  secret?: boolean;
+}
+
+/** A string holding a credential. Give it with `${ENV_VAR}` or `${file:/path}`, not inline. */
+export function secretString(description: string) {
+  return z.string().min(1).meta({ description, secret: true } satisfies FieldMeta & { description: string });
+}
+
+/**
+ * A name built per record, e.g. `"logs-{{ $topic }}-{{ $fromMillis(ts, '[Y0001].[M01].[D01]') }}"`.
+ * Text outside `{{ }}` is literal; inside is a JSONata expression over the record value with
+ * `$topic`, `$partition`, `$offset`, `$key`, `$timestamp` and `$headers` bound. Checked at load.
+ */
+export function templateString(description: string) {
+  return z
+    .string()
+    .min(1)
+    .superRefine((value, ctx) => {
+      try {
+        compileTemplate(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `invalid template: ${(error as Error).message}` });
+      }
+    })
+    .describe(description);
+}
+
+/** TLS settings, the same for Kafka and for any sink that speaks TLS. */
+export const tlsOptions = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Use TLS.'),
+    ca_file: z.string().optional().describe('PEM file of the certificate authorities to trust.'),
+    cert_file: z.string().optional().describe('PEM client certificate, for mutual TLS.'),
+    key_file: z.string().optional().describe('PEM private key of the client certificate.'),
+    reject_unauthorized: z
+      .boolean()
+      .default(true)
+      .describe('Refuse servers whose certificate does not verify. Turn off only for tests.'),
+  })
+  .describe('TLS to the server.');
+
+export type TlsOptions = z.output<typeof tlsOptions>;
+
+/** Positive integer with a default, the usual shape of a size or count option. */
+export function count(description: string, defaultValue: number) {
+  return z.number().int().positive().default(defaultValue).describe(description);
+}

@@ -1,0 +1,441 @@
+/**
+ * One pipeline: source → decode/transform → batch → sink → acknowledge → commit.
+ *
+ * Offsets move forward only after the sink acknowledged: for at-least-once and idempotent
+ * sinks once `write` returned; for transactional sinks the offsets travel inside the write;
+ * for two-phase sinks once the staged unit was published. Sink work is serialised (one batch
+ * at a time, in arrival order), which keeps partition order and lets rebalance handling run
+ * between batches, never in the middle of one.
+ */
+import type { Kafka } from 'kafkajs';
+import { BatchAccumulator } from './accumulator.js';
+import type { BatchPolicy } from './batch-policy.js';
+import type { KafkaConfig, PipelineConfig } from './config/schema.js';
+import type { ConnectorDefinition, ExactlyOnceMode, OffsetUpdate, Sink, SinkRecord, StoredOffset, TopicPartition } from './connector.js';
+import { DeadLetterQueue, type DeadLetter, type FailureStage } from './dead-letter.js';
+import { errorMessage, isRetryable } from './errors.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { PartitionState, partitionKey } from './partition-state.js';
+import { RecordPreparer, type Prepared } from './record-preparer.js';
+import { attemptsExhausted, waitBeforeRetry } from './retry.js';
+import type { KafkaSource, SourceListener, SourceMessage } from './source/source.js';
+
+export type PipelineStatus = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
+
+/** Raised when a pipeline must stop: the reason is in the message. */
+export class PipelineFailure extends Error {
+  override readonly name = 'PipelineFailure';
+}
+
+interface InFlight {
+  readonly state: PartitionState;
+  readonly message: SourceMessage;
+  readonly prepared: Prepared;
+  readonly size: number;
+}
+
+export interface PipelineDeps {
+  readonly config: PipelineConfig;
+  readonly kafkaConfig: KafkaConfig;
+  readonly connector: ConnectorDefinition;
+  readonly batchPolicy: BatchPolicy;
+  readonly kafka: Kafka;
+  readonly source: KafkaSource;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+/** How often idle pipelines wake up to publish due files and commit. */
+const IDLE_TICK_MS = 1000;
+
+export class Pipeline implements SourceListener {
+  readonly name: string;
+  status: PipelineStatus = 'starting';
+  private readonly config: PipelineConfig;
+  private readonly sink: Sink;
+  private readonly mode: ExactlyOnceMode | 'at-least-once';
+  private readonly preparer: RecordPreparer;
+  private readonly accumulator: BatchAccumulator<InFlight>;
+  private readonly dlq: DeadLetterQueue | undefined;
+  private readonly partitions = new Map<string, PartitionState>();
+  private readonly abort = new AbortController();
+  private readonly log: Logger;
+  private readonly labels: { pipeline: string };
+  /** Sink calls run one after another: writes, publishing, open and close. */
+  private sinkQueue: Promise<unknown> = Promise.resolve();
+  private commitInFlight: Promise<void> | undefined;
+  private commitAgain = false;
+  private writeLoop: Promise<void> | undefined;
+  private failure: Error | undefined;
+  private publishRequested = false;
+  /** Records handled so far (written, dead-lettered or filtered), for progress lines. */
+  handled = 0;
+  private resolveDone!: () => void;
+  private rejectDone!: (error: Error) => void;
+  /** Settles when the pipeline stopped (resolves) or failed (rejects). */
+  readonly done = new Promise<void>((resolve, reject) => {
+    this.resolveDone = resolve;
+    this.rejectDone = reject;
+  });
+
+  constructor(private readonly deps: PipelineDeps) {
+    const { config, connector, metrics } = deps;
+    this.config = config;
+    this.name = config.name;
+    this.labels = { pipeline: config.name };
+    this.log = deps.logger.child({ pipeline: config.name, sink: connector.name });
+    const exactlyOnce = config.delivery === 'exactly-once' ? connector.exactlyOnce?.(config.sink.options) : undefined;
+    this.mode = exactlyOnce === 'idempotent' || exactlyOnce === 'transactional' || exactlyOnce === 'two-phase' ? exactlyOnce : 'at-least-once';
+    this.sink = connector.create(config.sink.options, { pipeline: config.name, delivery: config.delivery, logger: this.log });
+    this.checkSinkShape();
+    this.preparer = new RecordPreparer(config.source, config.transforms, deps.kafkaConfig.schema_registry);
+    this.accumulator = new BatchAccumulator(deps.batchPolicy);
+    this.dlq = config.errors.dead_letter_topic ? new DeadLetterQueue(deps.kafka, config.errors.dead_letter_topic, config.name) : undefined;
+    metrics.trackLag(config.name, () => [...this.partitions.values()].map((s) => ({ topic: s.topic, partition: s.partition, lag: s.lag })));
+    this.done.catch(() => undefined);
+  }
+
+  /** Connects sink, dead-letter producer and consumer; rejects with the reason when one cannot. */
+  async start(): Promise<void> {
+    this.log.info({ delivery: this.config.delivery, mode: this.mode, batching: this.deps.batchPolicy }, 'starting pipeline');
+    try {
+      await this.sink.connect();
+    } catch (error) {
+      throw new PipelineFailure(`pipeline ${this.name}: sink ${this.deps.connector.name} cannot connect: ${errorMessage(error)}`);
+    }
+    // Running before the consumer starts: its first batches may arrive before start() returns.
+    this.status = 'running';
+    this.writeLoop = this.runWriteLoop();
+    try {
+      await this.dlq?.connect();
+      await this.deps.source.start(this);
+    } catch (error) {
+      const failure = new PipelineFailure(`pipeline ${this.name}: Kafka at ${this.deps.kafkaConfig.brokers.join(',')}: ${errorMessage(error)}`);
+      this.fail(failure);
+      throw failure;
+    }
+    this.deps.metrics.up.set(this.labels, 1);
+  }
+
+  /** Graceful stop: stop fetching, write what is buffered, publish, commit, disconnect. */
+  async stop(): Promise<void> {
+    if (this.status === 'stopped' || this.status === 'failed') return this.done.catch(() => undefined);
+    this.status = 'draining';
+    this.deps.source.pause();
+    this.accumulator.close();
+    await this.writeLoop;
+    await this.shutdown();
+    if (!this.failure) {
+      this.status = 'stopped';
+      this.resolveDone();
+    }
+  }
+
+  /** Abandons work at once: nothing more is written or committed. */
+  async halt(): Promise<void> {
+    this.abort.abort(new PipelineFailure('halted'));
+    this.accumulator.close();
+  }
+
+  // ---- SourceListener ----
+
+  async assigned(partitions: readonly TopicPartition[]): Promise<void> {
+    await this.serial(async () => {
+      const stored = (await this.sink.open?.(partitions)) ?? [];
+      const storedByKey = new Map(stored.map((s) => [partitionKey(s), s.next]));
+      for (const tp of partitions) {
+        const state = new PartitionState(tp.topic, tp.partition);
+        const next = storedByKey.get(state.key);
+        if (next !== undefined) {
+          state.nextExpected = next;
+          state.sinkNext = next;
+          state.publishedTo = next;
+        }
+        this.partitions.set(state.key, state);
+      }
+      this.log.info({ partitions: partitions.map(partitionKey), stored }, 'partitions opened');
+    }).catch((error) => this.fail(new PipelineFailure(`opening partitions in the sink failed: ${errorMessage(error)}`)));
+  }
+
+  revoked(partitions: readonly TopicPartition[]): void {
+    const keys = new Set(partitions.map(partitionKey));
+    for (const key of keys) {
+      const state = this.partitions.get(key);
+      if (state) state.revoked = true;
+      this.partitions.delete(key);
+    }
+    this.accumulator.remove((item) => item.state.revoked);
+    this.log.info({ partitions: [...keys] }, 'partitions revoked; their unwritten records are dropped uncommitted');
+    void this.serial(() => this.sink.close?.(partitions) ?? Promise.resolve()).catch((error) =>
+      this.log.warn({ err: error }, 'closing revoked partitions in the sink failed'),
+    );
+  }
+
+  rebalancing(): void {
+    // Write and publish what is buffered now, so it is committed before partitions move.
+    this.publishRequested = true;
+    this.accumulator.requestFlush();
+  }
+
+  async messages(tp: TopicPartition, messages: readonly SourceMessage[], highWatermark: number): Promise<void> {
+    const state = this.partitions.get(partitionKey(tp));
+    if (!state || this.status !== 'running') return;
+    state.highWatermark = highWatermark;
+    const last = messages[messages.length - 1]!.offset;
+    if (last < state.nextExpected) {
+      // Everything here is already in flight or stored in the sink (e.g. the group offset lags
+      // the sink's after a crash, or kafkajs re-fetched after a rebalance): skip ahead.
+      if (last < state.nextExpected - 1) this.deps.source.seek(tp, state.nextExpected);
+      return;
+    }
+    const fresh = messages[0]!.offset >= state.nextExpected ? messages : messages.filter((m) => m.offset >= state.nextExpected);
+    state.nextExpected = last + 1;
+    const prepared = await this.preparer.prepare(fresh);
+    const items = prepared.map((p, i): InFlight => ({ state, message: fresh[i]!, prepared: p, size: (fresh[i]!.key?.length ?? 0) + (fresh[i]!.value?.length ?? 0) }));
+    this.deps.metrics.consumed.inc(this.labels, items.length);
+    this.accumulator.add(items);
+    await this.accumulator.whenRoom();
+  }
+
+  // ---- writing ----
+
+  private async runWriteLoop(): Promise<void> {
+    try {
+      for (;;) {
+        const items = await this.accumulator.next(IDLE_TICK_MS);
+        const draining = this.status !== 'running';
+        if (this.abort.signal.aborted) return;
+        await this.serial(async () => {
+          if (items.length > 0) await this.deliver(items);
+          if (this.mode === 'two-phase') {
+            const force = (items.length === 0 && draining) || this.publishRequested;
+            this.publishRequested = false;
+            await this.publish(force);
+          }
+        });
+        this.requestCommit();
+        if (draining && items.length === 0 && this.accumulator.size === 0) return;
+      }
+    } catch (error) {
+      this.fail(error as Error);
+    }
+  }
+
+  /** Writes one batch with retries; failed records go to the dead-letter topic, or stop the pipeline. */
+  private async deliver(batch: InFlight[]): Promise<void> {
+    const live = batch.filter((item) => !item.state.revoked);
+    const failedEarly = live.filter((item) => item.prepared.kind === 'failed');
+    if (failedEarly.length > 0) {
+      await this.deadLetter(failedEarly.map((item) => {
+        const p = item.prepared as Extract<Prepared, { kind: 'failed' }>;
+        return { message: item.message, stage: p.stage, error: p.error, attempts: 1 };
+      }));
+    }
+    let pending = live.filter((item) => item.prepared.kind === 'record');
+    const transactional = this.mode === 'transactional';
+    for (let attempt = 1; pending.length > 0 || transactional; attempt++) {
+      const records = pending.map((item) => (item.prepared as Extract<Prepared, { kind: 'record' }>).record);
+      const offsets = transactional ? this.offsetUpdates(live) : undefined;
+      let failures;
+      const stopTimer = this.deps.metrics.sinkLatency.startTimer(this.labels);
+      try {
+        failures = (await this.sink.write({ records }, offsets))?.failures ?? [];
+      } catch (error) {
+        if (!isRetryable(error)) throw new PipelineFailure(`sink ${this.deps.connector.name} failed: ${errorMessage(error)}`);
+        if (attemptsExhausted(this.config.errors.retry, attempt)) {
+          throw new PipelineFailure(`sink ${this.deps.connector.name} still failing after ${attempt} attempts: ${errorMessage(error)}`);
+        }
+        this.log.warn({ attempt, err: errorMessage(error), records: records.length }, 'write failed; retrying');
+        this.deps.metrics.retries.inc(this.labels);
+        await waitBeforeRetry(this.config.errors.retry, attempt, this.abort.signal);
+        continue;
+      } finally {
+        stopTimer();
+      }
+      if (failures.length === 0) {
+        this.deps.metrics.written.inc(this.labels, records.length);
+        this.deps.metrics.batchRecords.observe(this.labels, records.length);
+        break;
+      }
+      const exhausted = attemptsExhausted(this.config.errors.retry, attempt);
+      const permanent = failures.filter((f) => !f.retryable || exhausted);
+      const retryable = new Set(failures.filter((f) => f.retryable && !exhausted).map((f) => f.index));
+      await this.deadLetter(permanent.map((f) => ({ message: pending[f.index]!.message, stage: 'write', error: f.error, attempts: attempt })));
+      if (!transactional) this.deps.metrics.written.inc(this.labels, records.length - failures.length);
+      // A transactional write that reports failures committed nothing: retry all but the dead.
+      const permanentIndexes = new Set(permanent.map((f) => f.index));
+      pending = transactional ? pending.filter((_, i) => !permanentIndexes.has(i)) : pending.filter((_, i) => retryable.has(i));
+      if (retryable.size > 0) {
+        this.log.warn({ attempt, retrying: retryable.size, dead: permanent.length }, 'some records failed; retrying them');
+        this.deps.metrics.retries.inc(this.labels);
+        await waitBeforeRetry(this.config.errors.retry, attempt, this.abort.signal);
+      } else if (!transactional) {
+        break;
+      }
+    }
+    this.acknowledge(live);
+  }
+
+  /** The offsets a transactional sink stores with this batch, per partition. */
+  private offsetUpdates(items: readonly InFlight[]): OffsetUpdate[] {
+    const next = new Map<PartitionState, number>();
+    for (const item of items) next.set(item.state, item.message.offset + 1);
+    return [...next].map(([state, to]) => ({ topic: state.topic, partition: state.partition, expected: state.sinkNext, next: to }));
+  }
+
+  private acknowledge(items: readonly InFlight[]): void {
+    this.handled += items.length;
+    let filtered = 0;
+    for (const item of items) {
+      if (item.prepared.kind === 'filtered') filtered++;
+      const to = item.message.offset + 1;
+      if (to > item.state.handledTo) item.state.handledTo = to;
+      if (this.mode === 'transactional') item.state.sinkNext = item.state.handledTo;
+    }
+    if (filtered > 0) this.deps.metrics.filtered.inc(this.labels, filtered);
+  }
+
+  private async deadLetter(letters: DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    for (const l of letters) this.deps.metrics.failed.inc({ ...this.labels, stage: l.stage });
+    const first = letters[0]!;
+    const where = `${first.message.topic}/${first.message.partition}@${first.message.offset}`;
+    if (this.config.errors.tolerance === 'none' || !this.dlq) {
+      throw new PipelineFailure(
+        `record ${where} failed to ${stageVerb(first.stage)}: ${errorMessage(first.error)} ` +
+          `(errors.tolerance is none: stopping; nothing past it is committed)`,
+      );
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dlq.send(letters);
+        break;
+      } catch (error) {
+        if (attemptsExhausted(this.config.errors.retry, attempt)) throw new PipelineFailure(`dead-letter topic ${this.dlq.topic} unwritable: ${errorMessage(error)}`);
+        this.log.warn({ attempt, err: errorMessage(error) }, 'dead-letter write failed; retrying');
+        await waitBeforeRetry(this.config.errors.retry, attempt, this.abort.signal);
+      }
+    }
+    this.deps.metrics.deadLettered.inc(this.labels, letters.length);
+    this.log.warn({ records: letters.length, first: where, stage: first.stage, err: errorMessage(first.error) }, 'records sent to the dead-letter topic');
+  }
+
+  /** Two-phase: publish staged units that are due (all of them when `force`). */
+  private async publish(force: boolean): Promise<void> {
+    const units = await this.sink.prepare!(force);
+    for (const unit of units) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.sink.commit!(unit);
+          break;
+        } catch (error) {
+          if (!isRetryable(error) || attemptsExhausted(this.config.errors.retry, attempt)) throw new PipelineFailure(`publishing in the sink failed: ${errorMessage(error)}`);
+          await waitBeforeRetry(this.config.errors.retry, attempt, this.abort.signal);
+        }
+      }
+      for (const range of unit.ranges) {
+        const state = this.partitions.get(partitionKey(range));
+        if (state && range.next > state.publishedTo) state.publishedTo = range.next;
+      }
+    }
+    // After a forced prepare nothing is staged: every handled offset is safe.
+    if (force) for (const state of this.partitions.values()) state.publishedTo = Math.max(state.publishedTo, state.handledTo);
+  }
+
+  // ---- committing ----
+
+  /** Offsets safe to commit to the group: acknowledged by the sink, not yet committed. */
+  private committable(): StoredOffset[] {
+    const out: StoredOffset[] = [];
+    for (const state of this.partitions.values()) {
+      const safe = this.mode === 'two-phase' ? state.publishedTo : state.handledTo;
+      if (!state.revoked && safe > state.committedTo) out.push({ topic: state.topic, partition: state.partition, next: safe });
+    }
+    return out;
+  }
+
+  /** Commits in the background, one commit at a time; a request during a commit is coalesced. */
+  private requestCommit(): void {
+    if (this.commitInFlight) {
+      this.commitAgain = true;
+      return;
+    }
+    const offsets = this.committable();
+    if (offsets.length === 0) return;
+    this.commitInFlight = this.deps.source
+      .commit(offsets)
+      .then(() => {
+        for (const o of offsets) {
+          const state = this.partitions.get(partitionKey(o));
+          if (state && o.next > state.committedTo) state.committedTo = o.next;
+        }
+      })
+      .catch((error) => this.log.warn({ err: errorMessage(error) }, 'offset commit failed; will retry with the next batch'))
+      .finally(() => {
+        this.commitInFlight = undefined;
+        if (this.commitAgain) {
+          this.commitAgain = false;
+          this.requestCommit();
+        }
+      });
+  }
+
+  private async flushCommits(): Promise<void> {
+    while (this.commitInFlight) await this.commitInFlight;
+    this.requestCommit();
+    while (this.commitInFlight) await this.commitInFlight;
+  }
+
+  // ---- lifecycle ----
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    if (this.abort.signal.aborted && !(error instanceof PipelineFailure)) return;
+    this.failure = error;
+    this.status = 'failed';
+    this.deps.metrics.up.set(this.labels, 0);
+    this.log.error({ err: errorMessage(error) }, 'pipeline failed');
+    this.abort.abort(error);
+    this.accumulator.close();
+    void this.shutdown().finally(() => this.rejectDone(error));
+  }
+
+  private shutdownPromise: Promise<void> | undefined;
+  private shutdown(): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      if (!this.failure) await this.flushCommits();
+      await this.deps.source.stop().catch((error) => this.log.warn({ err: errorMessage(error) }, 'consumer disconnect failed'));
+      await this.sinkQueue.catch(() => undefined);
+      await this.sink.stop().catch((error) => this.log.warn({ err: errorMessage(error) }, 'sink stop failed'));
+      await this.dlq?.stop().catch(() => undefined);
+      this.deps.metrics.up.set(this.labels, 0);
+      this.log.info({ committed: Object.fromEntries([...this.partitions.values()].map((s) => [s.key, s.committedTo])) }, 'pipeline stopped');
+    })();
+    return this.shutdownPromise;
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.sinkQueue.then(work, work);
+    this.sinkQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private checkSinkShape(): void {
+    const missing =
+      this.mode === 'two-phase' ? (['prepare', 'commit', 'open'] as const).filter((m) => typeof this.sink[m] !== 'function')
+      : this.mode === 'transactional' ? (['open'] as const).filter((m) => typeof this.sink[m] !== 'function')
+      : [];
+    if (missing.length > 0) throw new Error(`connector ${this.deps.connector.name} claims ${this.mode} but its sink lacks ${missing.join(', ')}`);
+  }
+
+  lag(): number {
+    let total = 0;
+    for (const state of this.partitions.values()) total += state.lag;
+    return total;
+  }
+}
+
+function stageVerb(stage: FailureStage): string {
+  return stage === 'decode' ? 'decode' : stage === 'transform' ? 'transform' : 'be written';
+}

@@ -1,0 +1,22 @@
+import { defineConnector } from '../../connector.js';
+import { fileOptions } from './options.js';
+import { FileSink } from './sink.js';
+
+export { FileSink } from './sink.js';
+export { fileOptions, type FileOptions } from './options.js';
+export { parsePublishedName, publishedName } from './naming.js';
+
+export const fileSink = defineConnector({
+  name: 'file',
+  summary: 'Writes JSON-lines files, rolled by records, bytes and age, each named after the offsets it holds.',
+  options: fileOptions,
+  guarantee: {
+    summary:
+      'exactly-once (two-phase): files are staged, then renamed into place with their offset range in the name; on start the next offset is read back from the names.',
+  },
+  exactlyOnce: () => 'two-phase',
+  defaultBatching: { maxRecords: 5000, maxWaitMs: 100 },
+  create: (options, context) => new FileSink(options, context),
+});
+
+export default fileSink;

@@ -1,0 +1,33 @@
+/** A kafkajs client from the `kafka` section: brokers, TLS, SASL, logs routed to pino. */
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafkajs';
+import type { KafkaConfig } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+
+export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
+  const options: KafkaJsConfig = {
+    clientId: config.client_id,
+    brokers: config.brokers,
+    connectionTimeout: config.connection_timeout_ms,
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ level, log }) => {
+      const { message, ...rest } = log;
+      const entry = { kafka: log.namespace ?? rest['logger'], broker: rest['broker'], error: rest['error'] };
+      if (level <= logLevel.ERROR) logger.error(entry, message);
+      else if (level === logLevel.WARN) logger.warn(entry, message);
+      else logger.debug(entry, message);
+    },
+  };
+  if (config.tls?.enabled) {
+    options.ssl = {
+      rejectUnauthorized: config.tls.reject_unauthorized,
+      ...(config.tls.ca_file && { ca: [readFileSync(config.tls.ca_file, 'utf8')] }),
+      ...(config.tls.cert_file && { cert: readFileSync(config.tls.cert_file, 'utf8') }),
+      ...(config.tls.key_file && { key: readFileSync(config.tls.key_file, 'utf8') }),
+    };
+  }
+  if (config.sasl) {
+    options.sasl = { mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password } as SASLOptions;
+  }
+  return new Kafka(options);
+}

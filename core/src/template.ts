@@ -1,0 +1,93 @@
+/**
+ * Expressions and name templates, both in JSONata (https://jsonata.org): filters and maps of
+ * transforms, and per-record names of sinks (index, table, key, topic).
+ */
+import jsonata from 'jsonata';
+
+/** What an expression sees: the value as input, the rest as `$` bindings. */
+export interface RecordView {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly key: unknown;
+  readonly value: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export type Expression = (record: RecordView) => Promise<unknown>;
+
+/** Compiles a JSONata expression; throws a readable error on bad syntax. */
+export function compileExpression(source: string): Expression {
+  let compiled: jsonata.Expression;
+  try {
+    compiled = jsonata(source);
+  } catch (error) {
+    const e = error as { message?: string; position?: number };
+    throw new Error(e.position !== undefined ? `${e.message} (at character ${e.position})` : String(e.message));
+  }
+  return (record) =>
+    compiled.evaluate(record.value, {
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      timestamp: record.timestamp,
+      key: record.key,
+      headers: record.headers,
+    });
+}
+
+/** A compiled name template; `constant` is set when it has no `{{ }}` part. */
+export interface Template {
+  readonly constant?: string;
+  render(record: RecordView): Promise<string>;
+}
+
+const PART = /\{\{(.*?)\}\}/g;
+const BINDING = /^\$(topic|partition|offset|key|timestamp)$/;
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * Compiles `literal {{ expression }} literal`. Plain bindings (`$topic`) and field paths
+ * (`user.id`) are read directly — the common case, on the hot path; anything else is JSONata.
+ */
+export function compileTemplate(source: string): Template {
+  const literals: string[] = [];
+  const parts: ((record: RecordView) => unknown)[] = [];
+  let last = 0;
+  for (const match of source.matchAll(PART)) {
+    literals.push(source.slice(last, match.index));
+    parts.push(compilePart(match[1]!.trim()));
+    last = match.index + match[0].length;
+  }
+  const tail = source.slice(last);
+  if (tail.includes('{{') || tail.includes('}}')) throw new Error(`unbalanced {{ }} in "${source}"`);
+  if (parts.length === 0) return { constant: source, render: async () => source };
+  return {
+    async render(record) {
+      let out = literals[0]!;
+      for (let i = 0; i < parts.length; i++) {
+        const value = await parts[i]!(record);
+        if (value === undefined || value === null) {
+          throw new Error(`template "${source}": part ${i + 1} is empty for this record`);
+        }
+        out += (typeof value === 'object' ? JSON.stringify(value) : String(value)) + (literals[i + 1] ?? tail);
+      }
+      return out;
+    },
+  };
+}
+
+function compilePart(expression: string): (record: RecordView) => unknown {
+  if (expression === '') throw new Error('empty {{ }}');
+  const binding = BINDING.exec(expression);
+  if (binding) {
+    const name = binding[1] as keyof RecordView;
+    return (record) => record[name];
+  }
+  if (FIELD_PATH.test(expression)) {
+    const path = expression.split('.');
+    return (record) => path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), record.value);
+  }
+  return compileExpression(expression);
+}

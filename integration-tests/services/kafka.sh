@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Single-node Apache Kafka (KRaft) on 127.0.0.1, fetched from Maven Central.
+#   kafka.sh start   start unless something already answers on $KAFKA_PORT; fresh storage each start
+#   kafka.sh stop    stop the broker this script started (by PID)
+#   kafka.sh status  exit 0 when the port answers
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PORT=${KAFKA_PORT:-9092}
+CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+DATA="$STATE_DIR/kafka"
+
+start() {
+  if port_open 127.0.0.1 "$PORT"; then log "kafka already answering on 127.0.0.1:$PORT"; return 0; fi
+  local lib; lib=$(maven_fetch kafka "$SERVICES_DIR/kafka/pom.xml")
+  rm -rf "$DATA"; mkdir -p "$DATA/logs"
+  cat > "$DATA/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$DATA/logs
+num.partitions=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+PROPS
+  cat > "$DATA/log4j.properties" <<'PROPS'
+log4j.rootLogger=WARN, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaServer=INFO
+log4j.logger.kafka.server.BrokerServer=INFO
+PROPS
+  local java=(java -Xmx${KAFKA_HEAP:-512m} -Xms256m -Dlog4j.configuration="file:$DATA/log4j.properties" -cp "$lib/*")
+  "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
+    -c "$DATA/server.properties" >"$STATE_DIR/kafka.log" 2>&1
+  nohup "${java[@]}" kafka.Kafka "$DATA/server.properties" >>"$STATE_DIR/kafka.log" 2>&1 &
+  echo $! >"$STATE_DIR/kafka.pid"
+  wait_port kafka 127.0.0.1 "$PORT" "${KAFKA_START_TIMEOUT:-90}" "$!"
+  log "kafka listening on 127.0.0.1:$PORT (pid $(cat "$STATE_DIR/kafka.pid"))"
+}
+
+case ${1:-} in
+  start) start ;;
+  stop) stop_pid kafka ;;
+  status) port_open 127.0.0.1 "$PORT" ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 64 ;;
+esac
