@@ -30,13 +30,17 @@ async function run(file: string, opts: { shutdownTimeout: number }): Promise<num
   }
   return new Promise<number>((resolve) => {
     let stopping = false;
+    let firstSignalAt = 0;
     const onSignal = (signal: NodeJS.Signals) => {
+      // A terminal or supervisor often delivers one stop twice (to the group and the child).
+      if (stopping && Date.now() - firstSignalAt < 2000) return;
       if (stopping) {
         logger.warn({ signal }, 'second signal: abandoning in-flight work uncommitted');
         void hub.halt().then(() => resolve(EXIT.failed));
         return;
       }
       stopping = true;
+      firstSignalAt = Date.now();
       logger.info({ signal, timeout_ms: opts.shutdownTimeout }, 'stopping: draining, publishing and committing');
       const timer = setTimeout(() => {
         logger.error('graceful stop overran its time; abandoning in-flight work uncommitted');

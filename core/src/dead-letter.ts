@@ -3,7 +3,7 @@
  * original key, value and headers are kept; `sinkhub.*` headers say what went wrong and where
  * the record came from.
  */
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { errorClass, errorMessage } from './errors.js';
 import type { SourceMessage } from './source/source.js';
 
@@ -36,7 +36,7 @@ export class DeadLetterQueue {
     readonly topic: string,
     private readonly pipeline: string,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   /** Connects, creating the topic when it does not exist. */

@@ -79,10 +79,10 @@ export function optionRows(connector: ConnectorDefinition): OptionRow[] {
 }
 
 function typeName(prop: JsonSchema): string {
-  if (prop.enum) return prop.enum.map((v) => JSON.stringify(v)).join(' \\| ');
-  if (prop.anyOf) return prop.anyOf.map(typeName).filter((t) => t !== 'null').join(' \\| ');
+  if (prop.enum) return prop.enum.map((v) => JSON.stringify(v)).join(' | ');
+  if (prop.anyOf) return prop.anyOf.map(typeName).filter((t) => t !== 'null').join(' | ');
   if (prop.type === 'array') return `${prop.items ? typeName(prop.items) : 'any'}[]`;
-  if (Array.isArray(prop.type)) return prop.type.join(' \\| ');
+  if (Array.isArray(prop.type)) return prop.type.join(' | ');
   return prop.type ?? 'any';
 }
 
@@ -97,7 +97,7 @@ export function connectorMarkdown(connector: ConnectorDefinition): string {
     '|---|---|---|---|---|',
     ...optionRows(connector).map(
       (r) =>
-        `| \`${r.name}\` | ${r.type} | ${r.required ? 'yes' : 'no'} | ${r.default === undefined ? '' : `\`${JSON.stringify(r.default)}\``} | ${r.description}${r.secret ? ' (secret: give it as `${ENV}` or `${file:…}`)' : ''} |`,
+        `| \`${r.name}\` | ${r.type.replaceAll('|', '\\|')} | ${r.required ? 'yes' : 'no'} | ${r.default === undefined ? '' : `\`${JSON.stringify(r.default)}\``} | ${r.description}${r.secret ? ' (secret: give it as `${ENV}` or `${file:…}`)' : ''} |`,
     ),
   ];
   return lines.join('\n');

@@ -13,8 +13,9 @@ export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
     logCreator: () => ({ level, log }) => {
       const { message, ...rest } = log;
       const entry = { kafka: log.namespace ?? rest['logger'], broker: rest['broker'], error: rest['error'] };
-      if (level <= logLevel.ERROR) logger.error(entry, message);
-      else if (level === logLevel.WARN) logger.warn(entry, message);
+      // kafkajs logs retried responses (coordinator loading, rebalances) as errors; what
+      // matters reaches the pipeline as a rejected call, so its own lines are warnings at most.
+      if (level <= logLevel.WARN) logger.warn(entry, message);
       else logger.debug(entry, message);
     },
   };

@@ -1,0 +1,34 @@
+/**
+ * Test endpoints come from the environment with localhost defaults, so the same suites run
+ * against the provisioned local servers or a user's docker compose stack.
+ */
+import { connect } from 'node:net';
+
+export const KAFKA_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+
+/** True when something accepts TCP connections at `host:port`. */
+export function reachable(hostPort: string, timeoutMs = 2000): Promise<boolean> {
+  const at = hostPort.lastIndexOf(':');
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)), timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * Fails (never skips) when a suite's server is missing: the run scripts start every server the
+ * suites need, so a missing one is a broken setup that must be seen.
+ */
+export async function requireServer(name: string, hostPort: string): Promise<void> {
+  if (!(await reachable(hostPort))) {
+    throw new Error(`${name} is not reachable at ${hostPort}: start it with integration-tests/services/ (or set its address in the environment)`);
+  }
+}
