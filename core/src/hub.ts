@@ -47,6 +47,7 @@ export class Hub {
           topicPattern: config.source.topic_pattern,
           groupId: config.source.group_id,
           fromBeginning: config.source.start_from === 'earliest',
+          sessionTimeoutMs: config.source.session_timeout_ms,
         },
         logger.child({ pipeline: config.name }),
       );

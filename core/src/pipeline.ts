@@ -1,9 +1,9 @@
 /**
  * One pipeline: source → decode/transform → batch → sink → acknowledge → commit.
  *
- * Offsets move forward only after the sink acknowledged: for at-least-once and idempotent
- * sinks once `write` returned; for transactional sinks the offsets travel inside the write;
- * for two-phase sinks once the staged unit was published. Sink work is serialised (one batch
+ * Offsets move forward only after the sink acknowledged: for plain and idempotent sinks once
+ * `write` returned; for transactional sinks (exactly-once) the offsets travel inside the write;
+ * for staging sinks (prepare/commit) once the staged unit was published. Sink work is serialised (one batch
  * at a time, in arrival order), which keeps partition order and lets rebalance handling run
  * between batches, never in the middle of one.
  */
@@ -54,7 +54,10 @@ export class Pipeline implements SourceListener {
   status: PipelineStatus = 'starting';
   private readonly config: PipelineConfig;
   private readonly sink: Sink;
-  private readonly mode: ExactlyOnceMode | 'at-least-once';
+  /** The sink stages writes and publishes them through prepare/commit (whatever `delivery` asks). */
+  private readonly staged: boolean;
+  /** Offsets travel inside each write (exactly-once with a transactional sink). */
+  private readonly transactional: boolean;
   private readonly preparer: RecordPreparer;
   private readonly accumulator: BatchAccumulator<InFlight>;
   private readonly dlq: DeadLetterQueue | undefined;
@@ -85,10 +88,11 @@ export class Pipeline implements SourceListener {
     this.name = config.name;
     this.labels = { pipeline: config.name };
     this.log = deps.logger.child({ pipeline: config.name, sink: connector.name });
-    const exactlyOnce = config.delivery === 'exactly-once' ? connector.exactlyOnce?.(config.sink.options) : undefined;
-    this.mode = exactlyOnce === 'idempotent' || exactlyOnce === 'transactional' || exactlyOnce === 'two-phase' ? exactlyOnce : 'at-least-once';
+    const exactlyOnce = connector.exactlyOnce?.(config.sink.options);
     this.sink = connector.create(config.sink.options, { pipeline: config.name, delivery: config.delivery, logger: this.log });
-    this.checkSinkShape();
+    this.staged = typeof this.sink.prepare === 'function' && typeof this.sink.commit === 'function';
+    this.transactional = config.delivery === 'exactly-once' && exactlyOnce === 'transactional';
+    if (config.delivery === 'exactly-once') checkSinkShape(connector.name, this.sink, exactlyOnce);
     this.preparer = new RecordPreparer(config.source, config.transforms, deps.kafkaConfig.schema_registry);
     this.accumulator = new BatchAccumulator(deps.batchPolicy);
     this.dlq = config.errors.dead_letter_topic ? new DeadLetterQueue(deps.kafka, config.errors.dead_letter_topic, config.name) : undefined;
@@ -98,7 +102,7 @@ export class Pipeline implements SourceListener {
 
   /** Connects sink, dead-letter producer and consumer; rejects with the reason when one cannot. */
   async start(): Promise<void> {
-    this.log.info({ delivery: this.config.delivery, mode: this.mode, batching: this.deps.batchPolicy }, 'starting pipeline');
+    this.log.info({ delivery: this.config.delivery, staged: this.staged, transactional: this.transactional, batching: this.deps.batchPolicy }, 'starting pipeline');
     try {
       await this.sink.connect();
     } catch (error) {
@@ -208,7 +212,7 @@ export class Pipeline implements SourceListener {
         if (this.abort.signal.aborted) return;
         await this.serial(async () => {
           if (items.length > 0) await this.deliver(items);
-          if (this.mode === 'two-phase') {
+          if (this.staged) {
             const force = (items.length === 0 && draining) || this.publishRequested;
             this.publishRequested = false;
             await this.publish(force);
@@ -233,7 +237,7 @@ export class Pipeline implements SourceListener {
       }));
     }
     let pending = live.filter((item) => item.prepared.kind === 'record');
-    const transactional = this.mode === 'transactional';
+    const transactional = this.transactional;
     for (let attempt = 1; pending.length > 0 || transactional; attempt++) {
       const records = pending.map((item) => (item.prepared as Extract<Prepared, { kind: 'record' }>).record);
       const offsets = transactional ? this.offsetUpdates(live) : undefined;
@@ -291,7 +295,7 @@ export class Pipeline implements SourceListener {
       if (item.prepared.kind === 'filtered') filtered++;
       const to = item.message.offset + 1;
       if (to > item.state.handledTo) item.state.handledTo = to;
-      if (this.mode === 'transactional') item.state.sinkNext = item.state.handledTo;
+      if (this.transactional) item.state.sinkNext = item.state.handledTo;
     }
     if (filtered > 0) this.deps.metrics.filtered.inc(this.labels, filtered);
   }
@@ -349,7 +353,7 @@ export class Pipeline implements SourceListener {
   private committable(): StoredOffset[] {
     const out: StoredOffset[] = [];
     for (const state of this.partitions.values()) {
-      const safe = this.mode === 'two-phase' ? state.publishedTo : state.handledTo;
+      const safe = this.staged ? state.publishedTo : state.handledTo;
       if (!state.revoked && safe > state.committedTo) out.push({ topic: state.topic, partition: state.partition, next: safe });
     }
     return out;
@@ -421,19 +425,18 @@ export class Pipeline implements SourceListener {
     return run;
   }
 
-  private checkSinkShape(): void {
-    const missing =
-      this.mode === 'two-phase' ? (['prepare', 'commit', 'open'] as const).filter((m) => typeof this.sink[m] !== 'function')
-      : this.mode === 'transactional' ? (['open'] as const).filter((m) => typeof this.sink[m] !== 'function')
-      : [];
-    if (missing.length > 0) throw new Error(`connector ${this.deps.connector.name} claims ${this.mode} but its sink lacks ${missing.join(', ')}`);
-  }
-
   lag(): number {
     let total = 0;
     for (const state of this.partitions.values()) total += state.lag;
     return total;
   }
+}
+
+/** A connector claiming an exactly-once mode must implement that mode's hooks. */
+function checkSinkShape(connector: string, sink: Sink, mode: ExactlyOnceMode | string | undefined): void {
+  const needs: Record<string, readonly (keyof Sink)[]> = { 'two-phase': ['open', 'prepare', 'commit'], transactional: ['open'], idempotent: [] };
+  const missing = (needs[mode ?? ''] ?? []).filter((m) => typeof sink[m] !== 'function');
+  if (missing.length > 0) throw new Error(`connector ${connector} claims ${mode} but its sink lacks ${missing.join(', ')}`);
 }
 
 function stageVerb(stage: FailureStage): string {

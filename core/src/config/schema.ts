@@ -59,6 +59,12 @@ const sourceSchema = z
       .describe('Where a group with no committed offset starts.'),
     format: z.enum(['json', 'string', 'bytes', 'avro']).default('json').describe('How record values are decoded.'),
     key_format: z.enum(['string', 'json', 'bytes']).default('string').describe('How record keys are decoded.'),
+    session_timeout_ms: z
+      .number()
+      .int()
+      .min(6000)
+      .default(30_000)
+      .describe('A process silent this long leaves the group and its partitions move to the others.'),
   })
   .superRefine((source, ctx) => {
     if (!source.topics === !source.topic_pattern) {

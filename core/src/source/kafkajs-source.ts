@@ -4,7 +4,6 @@ import type { StoredOffset, TopicPartition } from '../connector.js';
 import type { Logger } from '../logger.js';
 import type { KafkaSource, SourceListener, SourceMessage, SourceSubscription } from './source.js';
 
-const HEARTBEAT_WHILE_WAITING_MS = 3000;
 
 export class KafkajsSource implements KafkaSource {
   private readonly consumer: Consumer;
@@ -21,8 +20,8 @@ export class KafkajsSource implements KafkaSource {
     this.consumer = kafka.consumer({
       groupId: subscription.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: subscription.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(subscription.sessionTimeoutMs / 5)),
       maxBytes: 16 * 1024 * 1024,
     });
   }
@@ -98,7 +97,7 @@ export class KafkajsSource implements KafkaSource {
     // and give up waiting when a rebalance starts so the consumer can rejoin in time.
     let rebalance: (() => void) | undefined;
     const rebalancing = new Promise<void>((resolve) => (rebalance = resolve));
-    const timer = setInterval(() => heartbeat().catch(() => rebalance?.()), HEARTBEAT_WHILE_WAITING_MS);
+    const timer = setInterval(() => heartbeat().catch(() => rebalance?.()), Math.min(3_000, Math.floor(this.subscription.sessionTimeoutMs / 5)));
     try {
       await Promise.race([listener.messages(tp, messages, Number(batch.highWatermark)), rebalancing]);
     } finally {

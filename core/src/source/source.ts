@@ -29,6 +29,7 @@ export interface SourceSubscription {
   readonly topicPattern?: string;
   readonly groupId: string;
   readonly fromBeginning: boolean;
+  readonly sessionTimeoutMs: number;
 }
 
 export interface KafkaSource {
