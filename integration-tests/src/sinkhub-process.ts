@@ -13,6 +13,12 @@ export interface LogLine {
   readonly [field: string]: unknown;
 }
 
+/** Children still running; killed when this process exits, so no failed run leaves one behind. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export class SinkhubProcess {
   readonly logs: LogLine[] = [];
   readonly stderr: string[] = [];
@@ -36,7 +42,13 @@ export class SinkhubProcess {
       }
     });
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    live.add(this.child);
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code) => {
+        live.delete(this.child);
+        resolve(code);
+      }),
+    );
   }
 
   /** Writes `yaml` to a temp file and runs it. */
@@ -44,6 +56,10 @@ export class SinkhubProcess {
     const dir = mkdtempSync(join(tmpdir(), 'sinkhub-test-'));
     const file = join(dir, 'pipeline.yaml');
     writeFileSync(file, yaml);
+    return SinkhubProcess.runFile(file, env);
+  }
+
+  static runFile(file: string, env: NodeJS.ProcessEnv = {}): SinkhubProcess {
     return new SinkhubProcess(['run', file, '--shutdown-timeout', '20000'], env);
   }
 

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The integration suites, one file at a time, against real servers. A server that is not
+# already answering is started here (and stopped afterwards); one that cannot start fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/with-kafka.sh node --test --test-concurrency=1 integration-tests/dist/test/

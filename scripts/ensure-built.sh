@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs dependencies when missing or stale, then builds every package (incremental).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "[build] installing dependencies (npm ci)" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npx tsc -b
