@@ -127,6 +127,8 @@ export interface ConnectorDefinition<Schema extends z.ZodType = z.ZodType> {
    */
   exactlyOnce?(options: z.output<Schema>): ExactlyOnceMode | string;
   readonly guarantee: GuaranteeDoc;
+  /** A `sink:` block in YAML for the docs; every published connector has one. */
+  readonly example?: string;
   /** Batching defaults suited to the target; the pipeline's `batching` overrides them. */
   readonly defaultBatching?: Partial<BatchPolicy>;
   create(options: z.output<Schema>, context: SinkContext): Sink;

@@ -86,12 +86,15 @@ function typeName(prop: JsonSchema): string {
   return prop.type ?? 'any';
 }
 
-/** The README section body of a connector: summary, guarantee, options table. */
+/** The README section of a connector: summary, example, guarantee, options table. */
 export function connectorMarkdown(connector: ConnectorDefinition): string {
   const lines = [
-    `**${connector.name}** — ${connector.summary}`,
+    `### \`${connector.name}\``,
     '',
-    `Guarantee: ${connector.guarantee.summary}`,
+    connector.summary,
+    '',
+    ...(connector.example ? ['```yaml', connector.example.trimEnd(), '```', ''] : []),
+    `**Guarantee:** ${connector.guarantee.summary}`,
     '',
     '| option | type | required | default | description |',
     '|---|---|---|---|---|',

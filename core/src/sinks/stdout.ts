@@ -13,6 +13,7 @@ export const stdoutSink = defineConnector({
   summary: 'Prints each record as a line of JSON on standard output.',
   options: stdoutOptions,
   guarantee: { summary: 'at-least-once: a terminal cannot take back a line, so a replay prints it again.' },
+  example: 'sink:\n  type: stdout\n  content: record\n',
   create(options) {
     return {
       async connect() {},

@@ -14,6 +14,7 @@ export const fileSink = defineConnector({
     summary:
       'exactly-once (two-phase): files are staged, then renamed into place with their offset range in the name; on start the next offset is read back from the names.',
   },
+  example: 'sink:\n  type: file\n  path: /var/lib/sinkhub/events\n  roll: { max_records: 100000, max_age_ms: 60000 }\n',
   exactlyOnce: () => 'two-phase',
   defaultBatching: { maxRecords: 5000, maxWaitMs: 100 },
   create: (options, context) => new FileSink(options, context),
