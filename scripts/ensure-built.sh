@@ -7,3 +7,5 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   npm ci --no-audit --no-fund --loglevel=error
 fi
 npx tsc -b
+# npm links package bins at install time, before the build created them: link `sinkhub` now.
+[[ -x node_modules/.bin/sinkhub ]] || npm rebuild @sinkhub/core --ignore-scripts --loglevel=error >/dev/null
