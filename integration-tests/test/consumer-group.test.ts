@@ -1,6 +1,7 @@
 /**
- * Two processes in one group split a 4-partition topic; one is SIGKILLed; the other takes its
- * partitions over and nothing is lost or duplicated (exactly-once file sink, shared directory).
+ * Two processes in one group split a 4-partition topic under load (the second joins
+ * mid-stream); one is SIGKILLed; the other takes its partitions over. Nothing is lost or
+ * duplicated across either rebalance (exactly-once file sink, shared directory).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -31,13 +32,15 @@ describe('consumer group', () => {
 
     const a = SinkhubProcess.run(yaml);
     await a.waitForLog((l) => l.msg === 'partitions opened');
+    const producing = produceOverTime(topic, jsonEvents(RECORDS), 4, 15_000);
+    await eventually(async () => (await readPublished(dir)).length >= 2000, 60_000, 'a publishing');
     const b = SinkhubProcess.run(yaml);
     await eventually(() => assignment(a).length === 2 && assignment(b).length === 2, 60_000, 'a 2 + 2 split');
     assert.deepEqual([...assignment(a), ...assignment(b)].sort(), [0, 1, 2, 3].map((p) => `${topic}:${p}`));
-
-    const producing = produceOverTime(topic, jsonEvents(RECORDS), 4, 10_000);
     const bPartitions = new Set(assignment(b).map((k) => Number(k.split(':').pop())));
-    await eventually(async () => (await readPublished(dir)).filter((r) => bPartitions.has(r.partition)).length >= 2000, 60_000, 'b publishing');
+    const bStart = (await readPublished(dir)).filter((r) => bPartitions.has(r.partition)).length;
+    await eventually(async () => (await readPublished(dir)).filter((r) => bPartitions.has(r.partition)).length >= bStart + 1000, 60_000, 'b publishing');
+    assert.ok((await readPublished(dir)).length < RECORDS, 'b is killed mid-stream');
     b.kill('SIGKILL');
     await b.waitForExit();
 
