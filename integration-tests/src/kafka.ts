@@ -32,11 +32,11 @@ export async function produce(topic: string, messages: readonly TestMessage[], p
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    for (let i = 0; i < messages.length; i += 5000) {
+    for (let i = 0; i < messages.length; i += 500) {
       await producer.send({
         topic,
         acks: -1,
-        messages: messages.slice(i, i + 5000).map((m, j) => ({
+        messages: messages.slice(i, i + 500).map((m, j) => ({
           key: m.key ?? null,
           value: m.value,
           partition: m.partition ?? (i + j) % partitions,
