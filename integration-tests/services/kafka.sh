@@ -7,6 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PORT=${KAFKA_PORT:-9092}
 CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}
+# SASL_PLAINTEXT listener for the authentication suite: PLAIN and SCRAM users sinkhub/sinkhub-secret.
+SASL_PORT=${KAFKA_SASL_PORT:-$((PORT + 2))}
+SASL_USER=sinkhub SASL_PASSWORD=sinkhub-secret
 DATA="$STATE_DIR/kafka"
 
 start() {
@@ -17,10 +20,15 @@ start() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER="$SASL_PASSWORD";
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 log.dirs=$DATA/logs
 num.partitions=1
 offsets.topic.replication.factor=1
@@ -40,11 +48,14 @@ log4j.logger.kafka.server.BrokerServer=INFO
 PROPS
   local java=(java -Xmx${KAFKA_HEAP:-512m} -Xms256m -Dlog4j.configuration="file:$DATA/log4j.properties" -cp "$lib/*")
   "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
-    -c "$DATA/server.properties" >"$STATE_DIR/kafka.log" 2>&1
+    -c "$DATA/server.properties" \
+    --add-scram "SCRAM-SHA-256=[name=$SASL_USER,password=$SASL_PASSWORD]" \
+    --add-scram "SCRAM-SHA-512=[name=$SASL_USER,password=$SASL_PASSWORD]" >"$STATE_DIR/kafka.log" 2>&1
   nohup "${java[@]}" kafka.Kafka "$DATA/server.properties" >>"$STATE_DIR/kafka.log" 2>&1 &
   echo $! >"$STATE_DIR/kafka.pid"
   wait_port kafka 127.0.0.1 "$PORT" "${KAFKA_START_TIMEOUT:-90}" "$!"
-  log "kafka listening on 127.0.0.1:$PORT (pid $(cat "$STATE_DIR/kafka.pid"))"
+  wait_port kafka 127.0.0.1 "$SASL_PORT" 30 "$(cat "$STATE_DIR/kafka.pid")"
+  log "kafka listening on 127.0.0.1:$PORT (SASL on $SASL_PORT, pid $(cat "$STATE_DIR/kafka.pid"))"
 }
 
 case ${1:-} in

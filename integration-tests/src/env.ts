@@ -32,3 +32,14 @@ export async function requireServer(name: string, hostPort: string): Promise<voi
     throw new Error(`${name} is not reachable at ${hostPort}: start it with integration-tests/services/ (or set its address in the environment)`);
   }
 }
+
+/** SASL_PLAINTEXT listener (services/kafka.sh: the broker port + 2), users sinkhub/sinkhub-secret. */
+export const KAFKA_SASL_BROKERS = (process.env['KAFKA_SASL_BROKERS'] ?? saslDefault()).split(',');
+export const KAFKA_SASL_USER = process.env['KAFKA_SASL_USER'] ?? 'sinkhub';
+export const KAFKA_SASL_PASSWORD = process.env['KAFKA_SASL_PASSWORD'] ?? 'sinkhub-secret';
+
+function saslDefault(): string {
+  const first = KAFKA_BROKERS[0]!;
+  const at = first.lastIndexOf(':');
+  return `${first.slice(0, at)}:${Number(first.slice(at + 1)) + 2}`;
+}

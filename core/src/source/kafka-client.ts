@@ -4,18 +4,22 @@ import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } 
 import type { KafkaConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 
+/** kafkajs' own level follows ours, so `log_level: debug` shows its protocol-level lines. */
+const KAFKAJS_LEVEL: Record<string, logLevel> = { trace: logLevel.DEBUG, debug: logLevel.DEBUG, info: logLevel.INFO };
+
 export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
   const options: KafkaJsConfig = {
     clientId: config.client_id,
     brokers: config.brokers,
     connectionTimeout: config.connection_timeout_ms,
-    logLevel: logLevel.WARN,
+    logLevel: KAFKAJS_LEVEL[logger.level] ?? logLevel.WARN,
     logCreator: () => ({ level, log }) => {
       const { message, ...rest } = log;
       const entry = { kafka: log.namespace ?? rest['logger'], broker: rest['broker'], error: rest['error'] };
       // kafkajs logs retried responses (coordinator loading, rebalances) as errors; what
       // matters reaches the pipeline as a rejected call, so its own lines are warnings at most.
       if (level <= logLevel.WARN) logger.warn(entry, message);
+      else if (level === logLevel.INFO) logger.info(entry, message);
       else logger.debug(entry, message);
     },
   };
