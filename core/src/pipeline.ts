@@ -229,6 +229,7 @@ export class Pipeline implements SourceListener {
   /** Writes one batch with retries; failed records go to the dead-letter topic, or stop the pipeline. */
   private async deliver(batch: InFlight[]): Promise<void> {
     const live = batch.filter((item) => !item.state.revoked);
+    if (live.length === 0) return;
     const failedEarly = live.filter((item) => item.prepared.kind === 'failed');
     if (failedEarly.length > 0) {
       await this.deadLetter(failedEarly.map((item) => {

@@ -13,7 +13,7 @@ export class KafkajsSource implements KafkaSource {
   private paused = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly subscription: SourceSubscription,
     private readonly logger: Logger,
   ) {
@@ -31,6 +31,7 @@ export class KafkajsSource implements KafkaSource {
     consumer.on(consumer.events.REBALANCING, () => listener.rebalancing());
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment, listener));
     await consumer.connect();
+    if (this.subscription.topics) await this.checkTopicsExist(this.subscription.topics);
     const topics = this.subscription.topicPattern ? [new RegExp(this.subscription.topicPattern)] : [...(this.subscription.topics ?? [])];
     await consumer.subscribe({ topics, fromBeginning: this.subscription.fromBeginning });
     await consumer.run({
@@ -59,6 +60,18 @@ export class KafkajsSource implements KafkaSource {
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();
+  }
+
+  private async checkTopicsExist(topics: readonly string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length > 0) throw new Error(`topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private onJoin(assigned: Record<string, number[]>, listener: SourceListener): void {
