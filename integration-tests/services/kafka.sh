@@ -10,21 +10,40 @@ CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}
 # SASL_PLAINTEXT listener for the authentication suite: PLAIN and SCRAM users sinkhub/sinkhub-secret.
 SASL_PORT=${KAFKA_SASL_PORT:-$((PORT + 2))}
 SASL_USER=sinkhub SASL_PASSWORD=sinkhub-secret
+# SSL listener for the TLS suite, with a CA made at start: $STATE_DIR/kafka/tls/ca.pem.
+TLS_PORT=${KAFKA_TLS_PORT:-$((PORT + 3))}
 DATA="$STATE_DIR/kafka"
+
+# make_certs DIR: a throwaway CA and a broker certificate for 127.0.0.1/localhost, as PEM.
+make_certs() {
+  local dir=$1
+  mkdir -p "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=sinkhub test CA" \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/broker.key" -out "$dir/broker.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$dir/san.ext"
+  openssl x509 -req -in "$dir/broker.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+    -extfile "$dir/san.ext" -out "$dir/broker.crt" 2>/dev/null
+  # Kafka reads a PEM keystore: the PKCS#8 key followed by the certificate chain.
+  { openssl pkcs8 -topk8 -nocrypt -in "$dir/broker.key"; cat "$dir/broker.crt" "$dir/ca.pem"; } >"$dir/broker-keystore.pem"
+}
 
 start() {
   if port_open 127.0.0.1 "$PORT"; then log "kafka already answering on 127.0.0.1:$PORT"; return 0; fi
   local lib; lib=$(maven_fetch kafka "$SERVICES_DIR/kafka/pom.xml")
   rm -rf "$DATA"; mkdir -p "$DATA/logs"
+  make_certs "$DATA/tls"
   cat > "$DATA/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT,SSL://127.0.0.1:$TLS_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT,SSL://127.0.0.1:$TLS_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL
+listener.name.ssl.ssl.keystore.type=PEM
+listener.name.ssl.ssl.keystore.location=$DATA/tls/broker-keystore.pem
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER="$SASL_PASSWORD";
 listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
@@ -55,7 +74,8 @@ PROPS
   echo $! >"$STATE_DIR/kafka.pid"
   wait_port kafka 127.0.0.1 "$PORT" "${KAFKA_START_TIMEOUT:-90}" "$!"
   wait_port kafka 127.0.0.1 "$SASL_PORT" 30 "$(cat "$STATE_DIR/kafka.pid")"
-  log "kafka listening on 127.0.0.1:$PORT (SASL on $SASL_PORT, pid $(cat "$STATE_DIR/kafka.pid"))"
+  wait_port kafka 127.0.0.1 "$TLS_PORT" 30 "$(cat "$STATE_DIR/kafka.pid")"
+  log "kafka listening on 127.0.0.1:$PORT (SASL on $SASL_PORT, TLS on $TLS_PORT, pid $(cat "$STATE_DIR/kafka.pid"))"
 }
 
 case ${1:-} in

@@ -34,12 +34,16 @@ export async function requireServer(name: string, hostPort: string): Promise<voi
 }
 
 /** SASL_PLAINTEXT listener (services/kafka.sh: the broker port + 2), users sinkhub/sinkhub-secret. */
-export const KAFKA_SASL_BROKERS = (process.env['KAFKA_SASL_BROKERS'] ?? saslDefault()).split(',');
+export const KAFKA_SASL_BROKERS = (process.env['KAFKA_SASL_BROKERS'] ?? portPlus(2)).split(',');
 export const KAFKA_SASL_USER = process.env['KAFKA_SASL_USER'] ?? 'sinkhub';
 export const KAFKA_SASL_PASSWORD = process.env['KAFKA_SASL_PASSWORD'] ?? 'sinkhub-secret';
 
-function saslDefault(): string {
+/** SSL listener (services/kafka.sh: the broker port + 3) and the CA that signed its certificate. */
+export const KAFKA_TLS_BROKERS = (process.env['KAFKA_TLS_BROKERS'] ?? portPlus(3)).split(',');
+export const KAFKA_TLS_CA = process.env['KAFKA_TLS_CA'] ?? `${process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname}/kafka/tls/ca.pem`;
+
+function portPlus(n: number): string {
   const first = KAFKA_BROKERS[0]!;
   const at = first.lastIndexOf(':');
-  return `${first.slice(0, at)}:${Number(first.slice(at + 1)) + 2}`;
+  return `${first.slice(0, at)}:${Number(first.slice(at + 1)) + n}`;
 }
