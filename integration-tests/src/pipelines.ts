@@ -15,6 +15,17 @@ export interface FilePipelineOptions {
 
 /** A pipeline from `topic` into the file sink in `dir`; group `sinkhub-<name>`. */
 export function filePipeline(o: FilePipelineOptions): string {
+  return pipelineYaml({ ...o, sink: `type: file\npath: ${JSON.stringify(o.dir)}\nroll: { max_records: ${o.rollRecords ?? 300}, max_age_ms: 500 }` });
+}
+
+export interface PipelineOptions extends Omit<FilePipelineOptions, 'dir' | 'rollRecords'> {
+  /** The `sink:` block's body, YAML, unindented. */
+  readonly sink: string;
+}
+
+/** A pipeline from `topic` into any sink; group `sinkhub-<name>`. */
+export function pipelineYaml(o: PipelineOptions): string {
+  const sink = o.sink.trim().split('\n').map((line) => `      ${line}`).join('\n');
   return `
 kafka:
   brokers: [${KAFKA_BROKERS.map((b) => JSON.stringify(b)).join(', ')}]
@@ -26,9 +37,7 @@ pipelines:
       topics: [${o.topic}]
       session_timeout_ms: 6000
     sink:
-      type: file
-      path: ${JSON.stringify(o.dir)}
-      roll: { max_records: ${o.rollRecords ?? 300}, max_age_ms: 500 }
+${sink}
     batching: { max_records: ${o.maxRecords ?? 100}, max_wait_ms: 50 }
     delivery: ${o.delivery ?? 'exactly-once'}
     errors:
