@@ -3,4 +3,6 @@
 # already answering is started here (and stopped afterwards); one that cannot start fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/with-kafka.sh node --test --test-concurrency=1 integration-tests/dist/test/
+services=(kafka)
+for svc in mariadb redis; do [[ -f integration-tests/services/$svc.sh ]] && services+=("$svc"); done
+bash scripts/with-services.sh "${services[@]}" -- node --test --test-concurrency=1 integration-tests/dist/test/

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-built.sh
-bash scripts/with-kafka.sh node integration-tests/dist/src/quickstart.js
+bash scripts/with-services.sh kafka -- node integration-tests/dist/src/quickstart.js

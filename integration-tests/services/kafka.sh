@@ -5,7 +5,8 @@
 #   kafka.sh status  exit 0 when the port answers
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PORT=${KAFKA_PORT:-9092}
+broker=${KAFKA_BROKERS:-127.0.0.1:9092}; broker=${broker%%,*}
+PORT=${KAFKA_PORT:-${broker##*:}}
 CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}
 # SASL_PLAINTEXT listener for the authentication suite: PLAIN and SCRAM users sinkhub/sinkhub-secret.
 SASL_PORT=${KAFKA_SASL_PORT:-$((PORT + 2))}
@@ -81,6 +82,6 @@ PROPS
 case ${1:-} in
   start) start ;;
   stop) stop_pid kafka ;;
-  status) port_open 127.0.0.1 "$PORT" ;;
+  status) port_open 127.0.0.1 "$PORT" && port_open 127.0.0.1 "$SASL_PORT" && port_open 127.0.0.1 "$TLS_PORT" ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 64 ;;
 esac
