@@ -4,7 +4,7 @@
  * zod instance validates every schema.
  */
 import { z } from 'zod';
-import { compileTemplate } from './template.js';
+import { compileExpression, compileTemplate } from './template.js';
 
 export { z };
 
@@ -25,14 +25,23 @@ export function secretString(description: string) {
  * `$topic`, `$partition`, `$offset`, `$key`, `$timestamp` and `$headers` bound. Checked at load.
  */
 export function templateString(description: string) {
+  return compiledString('template', compileTemplate, description);
+}
+
+/** A JSONata expression (filters, maps), checked at load. */
+export function expressionString(description: string) {
+  return compiledString('JSONata expression', compileExpression, description);
+}
+
+function compiledString(what: string, compile: (source: string) => unknown, description: string) {
   return z
     .string()
     .min(1)
     .superRefine((value, ctx) => {
       try {
-        compileTemplate(value);
+        compile(value);
       } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `invalid template: ${(error as Error).message}` });
+        ctx.addIssue({ code: 'custom', message: `invalid ${what}: ${(error as Error).message}` });
       }
     })
     .describe(description);

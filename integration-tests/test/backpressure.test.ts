@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { Hub, createLogger, defineConnector, z } from '@sinkhub/core';
+import { defineConnector, z, type Hub } from '@sinkhub/core';
 import { KAFKA_BROKERS, requireServer } from '../src/env.js';
+import { startLibraryHub } from '../src/library-hub.js';
 import { createTopic, jsonEvents, produce, uniqueName } from '../src/kafka.js';
 import { eventually } from '../src/sinkhub-process.js';
 
@@ -43,16 +44,7 @@ describe('backpressure', () => {
         async stop() {},
       }),
     });
-    const { file, registry } = Hub.validate(
-      {
-        kafka: { brokers: KAFKA_BROKERS },
-        http: false,
-        progress_interval_ms: 0,
-        pipelines: [{ name: topic, source: { topics: [topic] }, sink: { type: 'stalling' }, batching: { max_records: 200, buffer_max_bytes: BUFFER_BYTES } }],
-      },
-      [stallingSink],
-    );
-    const hub = await Hub.start(file, { registry, logger: createLogger('error') });
+    const hub = await startLibraryHub(topic, stallingSink, { batching: { max_records: 200, buffer_max_bytes: BUFFER_BYTES } });
 
     await eventually(async () => (await metric(hub, 'sinkhub_records_consumed_total')) > 0, 30_000, 'consumption to start');
     await new Promise((r) => setTimeout(r, 3000));

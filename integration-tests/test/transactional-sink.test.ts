@@ -9,8 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { FencedError, Hub, createLogger, defineConnector, z, type Batch, type OffsetUpdate, type TopicPartition } from '@sinkhub/core';
+import { FencedError, defineConnector, z, type Batch, type OffsetUpdate, type TopicPartition } from '@sinkhub/core';
 import { KAFKA_BROKERS, requireServer } from '../src/env.js';
+import { startLibraryHub } from '../src/library-hub.js';
 import { committedOffsets, createTopic, jsonEvents, kafka, produce, uniqueName } from '../src/kafka.js';
 import { eventually } from '../src/sinkhub-process.js';
 
@@ -55,24 +56,7 @@ const jsonStore = defineConnector({
 });
 
 function start(topic: string, path: string) {
-  const { file, registry } = Hub.validate(
-    {
-      kafka: { brokers: KAFKA_BROKERS },
-      http: false,
-      progress_interval_ms: 0,
-      pipelines: [
-        {
-          name: topic,
-          source: { topics: [topic], session_timeout_ms: 6000 },
-          sink: { type: 'json-store', path },
-          batching: { max_records: 50, max_wait_ms: 10 },
-          delivery: 'exactly-once',
-        },
-      ],
-    },
-    [jsonStore],
-  );
-  return Hub.start(file, { registry, logger: createLogger('error') });
+  return startLibraryHub(topic, jsonStore, { sink: { type: 'json-store', path }, batching: { max_records: 50, max_wait_ms: 10 }, delivery: 'exactly-once' });
 }
 
 describe('transactional sink', () => {

@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { DLQ_HEADERS, Hub, createLogger, defineConnector, z, type Batch, type RecordFailure } from '@sinkhub/core';
+import { DLQ_HEADERS, defineConnector, z, type Batch, type RecordFailure } from '@sinkhub/core';
 import { KAFKA_BROKERS, requireServer } from '../src/env.js';
+import { startLibraryHub } from '../src/library-hub.js';
 import { committedOffsets, createTopic, jsonEvents, produce, readTopic, uniqueName } from '../src/kafka.js';
 import { eventually } from '../src/sinkhub-process.js';
 
@@ -52,25 +53,11 @@ function flakySink(script: Script, onFailure: () => Promise<void>) {
   return { definition, written };
 }
 
-async function runHub(topic: string, definition: ReturnType<typeof flakySink>['definition'], dlq?: string) {
-  const { file, registry } = Hub.validate(
-    {
-      kafka: { brokers: KAFKA_BROKERS },
-      http: false,
-      progress_interval_ms: 0,
-      pipelines: [
-        {
-          name: topic,
-          source: { topics: [topic], session_timeout_ms: 6000 },
-          sink: { type: 'flaky' },
-          batching: { max_records: 100, max_wait_ms: 20 },
-          errors: { ...(dlq ? { tolerance: 'all', dead_letter_topic: dlq } : {}), retry: { initial_backoff_ms: 100, max_backoff_ms: 300 } },
-        },
-      ],
-    },
-    [definition],
-  );
-  return Hub.start(file, { registry, logger: createLogger('error') });
+function runHub(topic: string, definition: ReturnType<typeof flakySink>['definition'], dlq?: string) {
+  return startLibraryHub(topic, definition, {
+    batching: { max_records: 100, max_wait_ms: 20 },
+    errors: { ...(dlq ? { tolerance: 'all', dead_letter_topic: dlq } : {}), retry: { initial_backoff_ms: 100, max_backoff_ms: 300 } },
+  });
 }
 
 describe('transient sink failures', () => {

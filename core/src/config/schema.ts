@@ -2,21 +2,7 @@
  * The pipeline file's schema. Sink options are validated separately with the schema of the
  * connector `sink.type` names (see load.ts), so this file knows no sink by name.
  */
-import { z, secretString, tlsOptions } from '../options.js';
-import { compileExpression } from '../template.js';
-
-const jsonataExpression = (what: string) =>
-  z
-    .string()
-    .min(1)
-    .superRefine((value, ctx) => {
-      try {
-        compileExpression(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `invalid JSONata expression: ${(error as Error).message}` });
-      }
-    })
-    .describe(what);
+import { z, expressionString, secretString, tlsOptions } from '../options.js';
 
 export const kafkaSchema = z
   .strictObject({
@@ -75,8 +61,8 @@ const sourceSchema = z
 
 const transformSchema = z
   .strictObject({
-    filter: jsonataExpression('Keep records for which this JSONata expression is true.').optional(),
-    map: jsonataExpression('Replace the value with the result of this JSONata expression.').optional(),
+    filter: expressionString('Keep records for which this JSONata expression is true.').optional(),
+    map: expressionString('Replace the value with the result of this JSONata expression.').optional(),
   })
   .superRefine((step, ctx) => {
     if ((step.filter === undefined) === (step.map === undefined)) {
