@@ -10,7 +10,9 @@ export class PartitionState implements TopicPartition {
   nextExpected = -1;
   /** Next offset after the last record fully handled: written, dead-lettered or filtered. */
   handledTo = -1;
-  /** Two-phase sinks: next offset after what the sink published. */
+  /** Staging sinks: next offset after the last record handed to the sink. */
+  writtenTo = -1;
+  /** Staging sinks: next offset after what the sink published (or handled without staging). */
   publishedTo = -1;
   /** Transactional sinks: the offset the sink holds (null: none yet). */
   sinkNext: number | null = null;

@@ -293,8 +293,9 @@ export class Pipeline implements SourceListener {
     this.handled += items.length;
     let filtered = 0;
     for (const item of items) {
-      if (item.prepared.kind === 'filtered') filtered++;
       const to = item.message.offset + 1;
+      if (item.prepared.kind === 'filtered') filtered++;
+      else if (item.prepared.kind === 'record' && to > item.state.writtenTo) item.state.writtenTo = to;
       if (to > item.state.handledTo) item.state.handledTo = to;
       if (this.transactional) item.state.sinkNext = item.state.handledTo;
     }
@@ -344,8 +345,11 @@ export class Pipeline implements SourceListener {
         if (state && range.next > state.publishedTo) state.publishedTo = range.next;
       }
     }
-    // After a forced prepare nothing is staged: every handled offset is safe.
-    if (force) for (const state of this.partitions.values()) state.publishedTo = Math.max(state.publishedTo, state.handledTo);
+    // Where everything handed to the sink is published, nothing of the partition is staged:
+    // records handled without the sink (filtered, dead-lettered) are safe to commit too.
+    for (const state of this.partitions.values()) {
+      if (state.publishedTo >= state.writtenTo) state.publishedTo = Math.max(state.publishedTo, state.handledTo);
+    }
   }
 
   // ---- committing ----
