@@ -1,0 +1,74 @@
+/**
+ * Cases (c) and (d): a sinkhub pipeline run through the library API, from a fresh group.
+ * Values are decoded as JSON (the default `format`) unless `--format bytes` (case c-bytes).
+ *   --sink null   (c) into the `null` connector, at-least-once, until it counted N records;
+ *   --sink file   (d) into the built-in `file` sink under --dir, exactly-once, until the
+ *                 pipeline handled N records; the graceful stop then publishes the rest.
+ */
+import { Hub } from '@sinkhub/core';
+import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
+import { WriteCounter, nullConnector } from './null-sink.js';
+
+const args = caseArgs();
+const sink = args.sink;
+if (sink !== 'null' && sink !== 'file') throw new Error('--sink null|file');
+if (sink === 'file' && !args.dir) throw new Error('--sink file needs --dir');
+deadline(600_000, `pipeline case (${sink})`);
+
+const counter = new WriteCounter();
+const { file, registry } = Hub.validate(
+  {
+    kafka: { brokers: [args.broker], client_id: 'sinkhub-bench' },
+    http: false,
+    log_level: 'warn',
+    progress_interval_ms: 0,
+    pipelines: [
+      {
+        name: `bench-${sink}`,
+        source: { topics: [args.topic], group_id: args.group, format: args.format ?? 'json' },
+        sink: sink === 'null' ? { type: 'null' } : { type: 'file', path: args.dir },
+        delivery: sink === 'null' ? 'at-least-once' : 'exactly-once',
+      },
+    ],
+  },
+  [nullConnector(counter)],
+);
+
+const hub = await Hub.start(file, { registry });
+const pipeline = hub.pipelines[0]!;
+let firstAt: number;
+let lastAt: number;
+if (sink === 'null') {
+  await counter.reached(args.records);
+  firstAt = counter.firstAt;
+  lastAt = counter.reachedAt;
+} else {
+  // The file sink is the built-in one, unwrapped: watch the pipeline's handled count instead.
+  ({ firstAt, lastAt } = await handledReached(args.records));
+}
+const stopping = performance.now();
+await hub.stop();
+await hub.done;
+emitResult({
+  records: sink === 'null' ? counter.records : pipeline.handled,
+  firstAtMs: firstAt,
+  measuredMs: lastAt - firstAt,
+  stopMs: performance.now() - stopping,
+  vmHwmKb: peakRssKb(),
+  detail: sink === 'null' ? { batches: counter.batches, meanBatch: Math.round(counter.records / counter.batches) } : {},
+});
+process.exit(0);
+
+/** Polls `pipeline.handled` every 2 ms: when the first records and the N-th were written. */
+function handledReached(target: number): Promise<{ firstAt: number; lastAt: number }> {
+  return new Promise((resolve) => {
+    let first = 0;
+    const timer = setInterval(() => {
+      if (first === 0 && pipeline.handled > 0) first = performance.now();
+      if (pipeline.handled >= target) {
+        clearInterval(timer);
+        resolve({ firstAt: first, lastAt: performance.now() });
+      }
+    }, 2);
+  });
+}

@@ -1,0 +1,99 @@
+/** The benchmark's result: its JSON shape, the ratios between cases, and the Markdown table. */
+import type { Dataset } from './dataset.js';
+import type { MachineSample } from './measure.js';
+import type { BenchParams, CaseId } from './params.js';
+
+export interface CaseResult {
+  readonly id: CaseId;
+  readonly title: string;
+  /** The command the case process ran (under `/usr/bin/time -v`). */
+  readonly command: readonly string[];
+  readonly records: number;
+  /** First record to the N-th, ms. */
+  readonly measuredMs: number;
+  readonly recordsPerSec: number;
+  /** Value bytes per second, in MB (10^6 bytes). */
+  readonly mbPerSec: number;
+  /** Process start to exit, ms: startup, group join, the measured interval and the stop. */
+  readonly wallMs: number;
+  /** Process start to the first record, ms. */
+  readonly firstAtMs: number;
+  /** N-th record to a stopped process, ms (null for kcat, which just exits). */
+  readonly stopMs: number | null;
+  readonly peakRssKb: number;
+  readonly cpuUserS: number;
+  readonly cpuSysS: number;
+  readonly machine: MachineSample;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export interface Ratio {
+  readonly name: string;
+  readonly value: number;
+  readonly meaning: string;
+}
+
+export interface BenchResult {
+  readonly startedAt: string;
+  readonly params: BenchParams;
+  readonly environment: Readonly<Record<string, unknown>>;
+  readonly dataset: Dataset;
+  readonly cases: readonly CaseResult[];
+  readonly ratios: readonly Ratio[];
+  readonly skipped: readonly { id: CaseId; reason: string }[];
+}
+
+const RATIOS: readonly [CaseId, CaseId, string][] = [
+  ['c', 'b', 'sinkhub (null sink) against a plain kafkajs consumer: the core’s overhead; target ≥ 0.85'],
+  ['c', 'b-json', 'the same, with JSON decoding on both sides: the core’s own overhead'],
+  ['c-bytes', 'b', 'the same, with decoding on neither side'],
+  ['b', 'a', 'kafkajs against librdkafka (kcat): the client’s cost'],
+  ['d', 'b', 'sinkhub into files, exactly-once, against a plain kafkajs consumer'],
+  ['d', 'c', 'the file sink against the null sink: the cost of writing, fsync and publishing'],
+  ['b2', 'b', '@confluentinc/kafka-javascript against kafkajs'],
+  ['b2', 'a', '@confluentinc/kafka-javascript against kcat'],
+];
+
+export function ratios(cases: readonly CaseResult[]): Ratio[] {
+  const rate = new Map(cases.map((c) => [c.id, c.recordsPerSec]));
+  const out: Ratio[] = [];
+  for (const [top, bottom, meaning] of RATIOS) {
+    const t = rate.get(top);
+    const b = rate.get(bottom);
+    if (t !== undefined && b !== undefined && b > 0) out.push({ name: `${top}/${bottom}`, value: t / b, meaning });
+  }
+  return out;
+}
+
+export function markdown(result: BenchResult): string {
+  const { dataset } = result;
+  const lines = [
+    `${dataset.records.toLocaleString('en-US')} records, ${(dataset.valueBytes / 1e6).toFixed(1)} MB of values, ` +
+      `${dataset.partitions} partitions, topic \`${dataset.topic}\`` +
+      (dataset.produceMs === null ? ' (reused)' : ` (produced in ${(dataset.produceMs / 1000).toFixed(1)} s)`),
+    '',
+    '| case | records/s | MB/s | measured s | wall s | to 1st record s | stop s | peak RSS MB | CPU s | case CPU % | broker CPU % | machine busy % |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const c of result.cases) {
+    lines.push(
+      `| ${c.id} ${c.title} | ${Math.round(c.recordsPerSec).toLocaleString('en-US')} | ${c.mbPerSec.toFixed(1)} | ${s(c.measuredMs)} | ${s(c.wallMs)} | ` +
+        `${s(c.firstAtMs)} | ${c.stopMs === null ? '–' : s(c.stopMs)} | ${(c.peakRssKb / 1024).toFixed(0)} | ` +
+        `${(c.cpuUserS + c.cpuSysS).toFixed(1)} | ${pct(c.machine.caseCpuPct)} | ${pct(c.machine.brokerCpuPct)} | ${pct(c.machine.busyPct)} |`,
+    );
+  }
+  if (result.ratios.length > 0) {
+    lines.push('', '| ratio (records/s) | value | what it says |', '| --- | ---: | --- |');
+    for (const r of result.ratios) lines.push(`| ${r.name} | ${r.value.toFixed(2)} | ${r.meaning} |`);
+  }
+  for (const skip of result.skipped) lines.push('', `Case ${skip.id} skipped: ${skip.reason}`);
+  return lines.join('\n');
+}
+
+function pct(value: number | null): string {
+  return value === null ? '–' : value.toFixed(0);
+}
+
+function s(ms: number): string {
+  return (ms / 1000).toFixed(2);
+}
