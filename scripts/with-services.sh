@@ -14,10 +14,14 @@ cleanup() {
   for ((i = ${#started[@]} - 1; i >= 0; i--)); do bash "integration-tests/services/${started[i]}.sh" stop || true; done
 }
 trap cleanup EXIT
+state=${SINKHUB_STATE:-integration-tests/../.services}
 for svc in "${services[@]}"; do
-  if ! bash "integration-tests/services/$svc.sh" status; then
-    bash "integration-tests/services/$svc.sh" start
-    started+=("$svc")
-  fi
+  bash "integration-tests/services/$svc.sh" status && continue
+  # Only a start that recorded a new PID is ours to stop: `start` returns at once when
+  # something else (a compose stack, an older broker) already holds the port.
+  before=$(cat "$state/$svc.pid" 2>/dev/null || true)
+  bash "integration-tests/services/$svc.sh" start
+  after=$(cat "$state/$svc.pid" 2>/dev/null || true)
+  [[ -n $after && $after != "$before" ]] && started+=("$svc")
 done
 "$@"

@@ -1,5 +1,5 @@
 /** Turns raw Kafka bytes into values per the source's `format` and `key_format`. */
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { KafkaConfig } from './config/schema.js';
 
 export type ValueFormat = 'json' | 'string' | 'bytes' | 'avro';
@@ -18,11 +18,18 @@ export function createDecoder(format: ValueFormat, registry?: KafkaConfig['schem
       return (bytes) => bytes;
     case 'avro': {
       if (!registry) throw new Error('format avro needs kafka.schema_registry');
-      const client = new SchemaRegistry({
-        host: registry.url,
-        ...(registry.username && { auth: { username: registry.username, password: registry.password ?? '' } }),
-      });
-      return (bytes) => client.decode(bytes);
+      // Loaded on first use: the client is large and only avro pipelines need it.
+      let client: Promise<SchemaRegistry> | undefined;
+      return async (bytes) => {
+        client ??= import('@kafkajs/confluent-schema-registry').then(
+          ({ SchemaRegistry }) =>
+            new SchemaRegistry({
+              host: registry.url,
+              ...(registry.username && { auth: { username: registry.username, password: registry.password ?? '' } }),
+            }),
+        );
+        return (await client).decode(bytes);
+      };
     }
   }
 }

@@ -17,7 +17,8 @@ import { errorMessage, isRetryable } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { PartitionState, partitionKey } from './partition-state.js';
-import { RecordPreparer, type Prepared } from './record-preparer.js';
+import { PendingRecord } from './pending-record.js';
+import { RecordPreparer } from './record-preparer.js';
 import { attemptsExhausted, waitBeforeRetry } from './retry.js';
 import type { KafkaSource, SourceListener, SourceMessage } from './source/source.js';
 
@@ -26,13 +27,6 @@ export type PipelineStatus = 'starting' | 'running' | 'draining' | 'stopped' | '
 /** Raised when a pipeline must stop: the reason is in the message. */
 export class PipelineFailure extends Error {
   override readonly name = 'PipelineFailure';
-}
-
-interface InFlight {
-  readonly state: PartitionState;
-  readonly message: SourceMessage;
-  readonly prepared: Prepared;
-  readonly size: number;
 }
 
 export interface PipelineDeps {
@@ -59,7 +53,7 @@ export class Pipeline implements SourceListener {
   /** Offsets travel inside each write (exactly-once with a transactional sink). */
   private readonly transactional: boolean;
   private readonly preparer: RecordPreparer;
-  private readonly accumulator: BatchAccumulator<InFlight>;
+  private readonly accumulator: BatchAccumulator<PendingRecord>;
   private readonly dlq: DeadLetterQueue | undefined;
   private readonly partitions = new Map<string, PartitionState>();
   private readonly abort = new AbortController();
@@ -67,7 +61,7 @@ export class Pipeline implements SourceListener {
   private readonly labels: { pipeline: string };
   /** Sink calls run one after another: writes, publishing, open and close. */
   private sinkQueue: Promise<unknown> = Promise.resolve();
-  private commitInFlight: Promise<void> | undefined;
+  private commitPendingRecord: Promise<void> | undefined;
   private commitAgain = false;
   private writeLoop: Promise<void> | undefined;
   private failure: Error | undefined;
@@ -193,10 +187,9 @@ export class Pipeline implements SourceListener {
       if (last < state.nextExpected - 1) this.deps.source.seek(tp, state.nextExpected);
       return;
     }
-    const fresh = messages[0]!.offset >= state.nextExpected ? messages : messages.filter((m) => m.offset >= state.nextExpected);
+    const items: PendingRecord[] = [];
+    for (const message of messages) if (message.offset >= state.nextExpected) items.push(new PendingRecord(state, message));
     state.nextExpected = last + 1;
-    const prepared = await this.preparer.prepare(fresh);
-    const items = prepared.map((p, i): InFlight => ({ state, message: fresh[i]!, prepared: p, size: (fresh[i]!.key?.length ?? 0) + (fresh[i]!.value?.length ?? 0) }));
     this.deps.metrics.consumed.inc(this.labels, items.length);
     this.accumulator.add(items);
     await this.accumulator.whenRoom();
@@ -227,20 +220,20 @@ export class Pipeline implements SourceListener {
   }
 
   /** Writes one batch with retries; failed records go to the dead-letter topic, or stop the pipeline. */
-  private async deliver(batch: InFlight[]): Promise<void> {
+  private async deliver(batch: PendingRecord[]): Promise<void> {
     const live = batch.filter((item) => !item.state.revoked);
     if (live.length === 0) return;
-    const failedEarly = live.filter((item) => item.prepared.kind === 'failed');
+    // Decoded here, not when fetched: what waits in the buffer stays raw bytes, small and honest
+    // to `buffer_max_bytes`.
+    await this.preparer.prepare(live);
+    const failedEarly = live.filter((item) => item.status === 'failed');
     if (failedEarly.length > 0) {
-      await this.deadLetter(failedEarly.map((item) => {
-        const p = item.prepared as Extract<Prepared, { kind: 'failed' }>;
-        return { message: item.message, stage: p.stage, error: p.error, attempts: 1 };
-      }));
+      await this.deadLetter(failedEarly.map((item) => ({ message: item.message, stage: item.stage!, error: item.error, attempts: 1 })));
     }
-    let pending = live.filter((item) => item.prepared.kind === 'record');
+    let pending = live.filter((item) => item.status === 'record');
     const transactional = this.transactional;
     for (let attempt = 1; pending.length > 0 || transactional; attempt++) {
-      const records = pending.map((item) => (item.prepared as Extract<Prepared, { kind: 'record' }>).record);
+      const records = pending;
       const offsets = transactional ? this.offsetUpdates(live) : undefined;
       let failures;
       const stopTimer = this.deps.metrics.sinkLatency.startTimer(this.labels);
@@ -283,19 +276,19 @@ export class Pipeline implements SourceListener {
   }
 
   /** The offsets a transactional sink stores with this batch, per partition. */
-  private offsetUpdates(items: readonly InFlight[]): OffsetUpdate[] {
+  private offsetUpdates(items: readonly PendingRecord[]): OffsetUpdate[] {
     const next = new Map<PartitionState, number>();
     for (const item of items) next.set(item.state, item.message.offset + 1);
     return [...next].map(([state, to]) => ({ topic: state.topic, partition: state.partition, expected: state.sinkNext, next: to }));
   }
 
-  private acknowledge(items: readonly InFlight[]): void {
+  private acknowledge(items: readonly PendingRecord[]): void {
     this.handled += items.length;
     let filtered = 0;
     for (const item of items) {
       const to = item.message.offset + 1;
-      if (item.prepared.kind === 'filtered') filtered++;
-      else if (item.prepared.kind === 'record' && to > item.state.writtenTo) item.state.writtenTo = to;
+      if (item.status === 'filtered') filtered++;
+      else if (item.status === 'record' && to > item.state.writtenTo) item.state.writtenTo = to;
       if (to > item.state.handledTo) item.state.handledTo = to;
       if (this.transactional) item.state.sinkNext = item.state.handledTo;
     }
@@ -366,13 +359,13 @@ export class Pipeline implements SourceListener {
 
   /** Commits in the background, one commit at a time; a request during a commit is coalesced. */
   private requestCommit(): void {
-    if (this.commitInFlight) {
+    if (this.commitPendingRecord) {
       this.commitAgain = true;
       return;
     }
     const offsets = this.committable();
     if (offsets.length === 0) return;
-    this.commitInFlight = this.deps.source
+    this.commitPendingRecord = this.deps.source
       .commit(offsets)
       .then(() => {
         for (const o of offsets) {
@@ -382,7 +375,7 @@ export class Pipeline implements SourceListener {
       })
       .catch((error) => this.log.warn({ err: errorMessage(error) }, 'offset commit failed; will retry with the next batch'))
       .finally(() => {
-        this.commitInFlight = undefined;
+        this.commitPendingRecord = undefined;
         if (this.commitAgain) {
           this.commitAgain = false;
           this.requestCommit();
@@ -391,9 +384,9 @@ export class Pipeline implements SourceListener {
   }
 
   private async flushCommits(): Promise<void> {
-    while (this.commitInFlight) await this.commitInFlight;
+    while (this.commitPendingRecord) await this.commitPendingRecord;
     this.requestCommit();
-    while (this.commitInFlight) await this.commitInFlight;
+    while (this.commitPendingRecord) await this.commitPendingRecord;
   }
 
   // ---- lifecycle ----

@@ -1,26 +1,17 @@
 /**
- * Decode and transform: raw messages become sink records, or failures naming their stage, or
- * nothing (filtered out). Synchronous per record unless a step needs a lookup (avro, JSONata),
- * so the common path awaits once per fetched batch, not once per record.
+ * Decode and transform, in place: each pending record becomes writable, failed (with its stage)
+ * or filtered out. Synchronous unless a step needs a lookup (avro, JSONata), so the common path
+ * makes no promise per record.
  */
-import type { PipelineConfig, KafkaConfig } from './config/schema.js';
-import type { SinkRecord } from './connector.js';
-import type { FailureStage } from './dead-letter.js';
+import type { KafkaConfig, PipelineConfig } from './config/schema.js';
 import { createDecoder, decodeKey, type Decoder } from './decode.js';
-import type { SourceMessage } from './source/source.js';
+import type { PendingRecord } from './pending-record.js';
 import { compileExpression, type Expression } from './template.js';
-
-export type Prepared =
-  | { readonly kind: 'record'; readonly record: SinkRecord }
-  | { readonly kind: 'failed'; readonly stage: FailureStage; readonly error: unknown }
-  | { readonly kind: 'filtered' };
 
 interface Step {
   readonly kind: 'filter' | 'map';
   readonly expression: Expression;
 }
-
-const FILTERED: Prepared = { kind: 'filtered' };
 
 export class RecordPreparer {
   private readonly decode: Decoder;
@@ -39,60 +30,47 @@ export class RecordPreparer {
     this.synchronous = source.format !== 'avro' && this.steps.length === 0;
   }
 
-  async prepare(messages: readonly SourceMessage[]): Promise<Prepared[]> {
-    if (this.synchronous) return messages.map((m) => this.prepareSync(m));
-    const out: Prepared[] = [];
-    for (const message of messages) out.push(await this.prepareAsync(message));
-    return out;
+  /** Prepares every `raw` record; returns a promise only when a step is asynchronous. */
+  prepare(records: readonly PendingRecord[]): void | Promise<void> {
+    if (!this.synchronous) return this.prepareAsync(records);
+    for (const record of records) if (record.status === 'raw') this.prepareSync(record);
   }
 
-  private prepareSync(message: SourceMessage): Prepared {
-    let key: unknown;
-    let value: unknown;
+  private prepareSync(record: PendingRecord): void {
+    const { key, value } = record.message;
     try {
-      key = decodeKey(this.source.key_format, message.key);
-      value = message.value === null ? null : this.decode(message.value);
+      record.decoded(decodeKey(this.source.key_format, key), value === null ? null : this.decode(value));
     } catch (error) {
-      return { kind: 'failed', stage: 'decode', error };
+      record.failed('decode', error);
     }
-    return { kind: 'record', record: toRecord(message, key, value) };
   }
 
-  private async prepareAsync(message: SourceMessage): Promise<Prepared> {
-    let key: unknown;
-    let value: unknown;
-    try {
-      key = decodeKey(this.source.key_format, message.key);
-      value = message.value === null ? null : await this.decode(message.value);
-    } catch (error) {
-      return { kind: 'failed', stage: 'decode', error };
-    }
-    try {
-      for (const step of this.steps) {
-        const result = await step.expression({ ...message, key, value });
-        if (step.kind === 'filter') {
-          if (!result) return FILTERED;
-        } else {
-          if (result === undefined) throw new Error('the map expression produced no value for this record');
-          value = result;
-        }
+  private async prepareAsync(records: readonly PendingRecord[]): Promise<void> {
+    for (const record of records) {
+      if (record.status !== 'raw') continue;
+      const { key, value } = record.message;
+      try {
+        record.decoded(decodeKey(this.source.key_format, key), value === null ? null : await this.decode(value));
+      } catch (error) {
+        record.failed('decode', error);
+        continue;
       }
-    } catch (error) {
-      return { kind: 'failed', stage: 'transform', error };
+      try {
+        for (const step of this.steps) {
+          const result = await step.expression(record);
+          if (step.kind === 'filter') {
+            if (!result) {
+              record.filtered();
+              break;
+            }
+          } else {
+            if (result === undefined) throw new Error('the map expression produced no value for this record');
+            record.value = result;
+          }
+        }
+      } catch (error) {
+        record.failed('transform', error);
+      }
     }
-    return { kind: 'record', record: toRecord(message, key, value) };
   }
-}
-
-function toRecord(message: SourceMessage, key: unknown, value: unknown): SinkRecord {
-  return {
-    topic: message.topic,
-    partition: message.partition,
-    offset: message.offset,
-    timestamp: message.timestamp,
-    key,
-    value,
-    headers: message.headers,
-    size: (message.key?.length ?? 0) + (message.value?.length ?? 0),
-  };
 }

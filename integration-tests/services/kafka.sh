@@ -30,7 +30,12 @@ make_certs() {
 }
 
 start() {
-  if port_open 127.0.0.1 "$PORT"; then log "kafka already answering on 127.0.0.1:$PORT"; return 0; fi
+  if port_open 127.0.0.1 "$PORT"; then
+    log "kafka already answering on 127.0.0.1:$PORT; using it"
+    port_open 127.0.0.1 "$SASL_PORT" && port_open 127.0.0.1 "$TLS_PORT" ||
+      log "it has no SASL listener on $SASL_PORT or TLS listener on $TLS_PORT: the SASL and TLS suites will fail"
+    return 0
+  fi
   local lib; lib=$(maven_fetch kafka "$SERVICES_DIR/kafka/pom.xml")
   rm -rf "$DATA"; mkdir -p "$DATA/logs"
   make_certs "$DATA/tls"

@@ -9,25 +9,22 @@ export const lineContent = z
 export type LineContent = z.output<typeof lineContent>;
 
 export function toJsonLine(record: SinkRecord, content: LineContent): string {
-  const body =
-    content === 'value'
-      ? record.value
-      : {
-          topic: record.topic,
-          partition: record.partition,
-          offset: record.offset,
-          timestamp: record.timestamp,
-          key: record.key,
-          headers: record.headers,
-          value: record.value,
-        };
-  return JSON.stringify(body, bytesAsBase64) + '\n';
+  const value = bytesAsBase64(record.value);
+  if (content === 'value') return JSON.stringify(value) + '\n';
+  return (
+    JSON.stringify({
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      timestamp: record.timestamp,
+      key: bytesAsBase64(record.key),
+      headers: record.headers,
+      value,
+    }) + '\n'
+  );
 }
 
-/** `format: bytes` values are Buffers; JSON has no bytes, so they become base64 strings. */
-function bytesAsBase64(this: unknown, _key: string, value: unknown): unknown {
-  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
-    return Buffer.from((value as { data: number[] }).data).toString('base64');
-  }
-  return value;
+/** `format: bytes` gives Buffers, which JSON cannot hold: they are written as base64 text. */
+function bytesAsBase64(value: unknown): unknown {
+  return Buffer.isBuffer(value) ? value.toString('base64') : value;
 }

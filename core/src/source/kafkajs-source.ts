@@ -1,9 +1,13 @@
 /** `KafkaSource` on kafkajs: manual commits, partition readiness gating, heartbeats while waiting. */
-import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { StoredOffset, TopicPartition } from '../connector.js';
 import type { Logger } from '../logger.js';
 import type { KafkaSource, SourceListener, SourceMessage, SourceSubscription } from './source.js';
 
+
+const NO_HEADERS = Object.freeze({});
+/** Longest a fetch waits for data; also bounds how long a stop waits for the last fetch. */
+const MAX_FETCH_WAIT_MS = 500;
 
 export class KafkajsSource implements KafkaSource {
   private readonly consumer: Consumer;
@@ -23,6 +27,7 @@ export class KafkajsSource implements KafkaSource {
       sessionTimeout: subscription.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(subscription.sessionTimeoutMs / 5)),
       maxBytes: 16 * 1024 * 1024,
+      maxWaitTimeInMs: MAX_FETCH_WAIT_MS,
     });
   }
 
@@ -103,7 +108,7 @@ export class KafkajsSource implements KafkaSource {
         timestamp: Number(m.timestamp),
         key: m.key ?? null,
         value: m.value ?? null,
-        headers: headersToStrings(m.headers),
+        headers: m.headers ?? NO_HEADERS,
       }),
     );
     // A slow sink makes `messages` wait (backpressure); keep the group membership alive meanwhile,
@@ -122,14 +127,4 @@ export class KafkajsSource implements KafkaSource {
 function parseKey(key: string): TopicPartition {
   const at = key.lastIndexOf(':');
   return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
-}
-
-function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers) return out;
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
-  }
-  return out;
 }

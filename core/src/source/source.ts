@@ -4,12 +4,28 @@
  */
 import type { StoredOffset, TopicPartition } from '../connector.js';
 
+/** Kafka headers as the client gives them; `headerStrings` makes them text. */
+export type RawHeaders = Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
+
 export interface SourceMessage extends TopicPartition {
   readonly offset: number;
   readonly timestamp: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers: RawHeaders;
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Header values as UTF-8 text; repeated headers joined with commas. */
+export function headerStrings(headers: RawHeaders): Readonly<Record<string, string>> {
+  let out: Record<string, string> | undefined;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    (out ??= {})[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
+  }
+  return out ?? NO_HEADERS;
 }
 
 /** What the pipeline does with consumer-group events and messages. */

@@ -1,0 +1,56 @@
+/**
+ * A consumed record on its way through a pipeline. It is also the `SinkRecord` the sink gets,
+ * so the hot path allocates one object per record; headers become strings only when read.
+ */
+import type { SinkRecord } from './connector.js';
+import type { FailureStage } from './dead-letter.js';
+import type { PartitionState } from './partition-state.js';
+import { headerStrings, type SourceMessage } from './source/source.js';
+
+/** `raw` until decoded; then written (`record`), dead-lettered (`failed`) or dropped (`filtered`). */
+export type RecordStatus = 'raw' | 'record' | 'failed' | 'filtered';
+
+export class PendingRecord implements SinkRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly size: number;
+  key: unknown = null;
+  value: unknown = null;
+  status: RecordStatus = 'raw';
+  stage: FailureStage | undefined;
+  error: unknown;
+  private stringHeaders: Record<string, string> | undefined;
+
+  constructor(
+    readonly state: PartitionState,
+    readonly message: SourceMessage,
+  ) {
+    this.topic = message.topic;
+    this.partition = message.partition;
+    this.offset = message.offset;
+    this.timestamp = message.timestamp;
+    this.size = (message.key?.length ?? 0) + (message.value?.length ?? 0);
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    return (this.stringHeaders ??= headerStrings(this.message.headers));
+  }
+
+  decoded(key: unknown, value: unknown): void {
+    this.key = key;
+    this.value = value;
+    this.status = 'record';
+  }
+
+  failed(stage: FailureStage, error: unknown): void {
+    this.status = 'failed';
+    this.stage = stage;
+    this.error = error;
+  }
+
+  filtered(): void {
+    this.status = 'filtered';
+  }
+}
