@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { connectorMarkdown } from '../src/docs.js';
+import { connectorMarkdown, pipelineFileJsonSchema } from '../src/docs.js';
 import { ConnectorRegistry } from '../src/registry.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -14,4 +14,10 @@ test('README connector sections match `sinkhub connectors --markdown`', async ()
   const section = readme.slice(readme.indexOf(start) + start.length, readme.indexOf('<!-- connectors:end -->')).trim();
   const generated = (await ConnectorRegistry.discover(root)).list().map(connectorMarkdown).join('\n\n').trim();
   assert.equal(section, generated, 'run `npm run docs` to regenerate README.md');
+});
+
+test('pipeline.schema.json matches `sinkhub schema`', async () => {
+  const committed = JSON.parse(readFileSync(`${root}pipeline.schema.json`, 'utf8'));
+  const generated = JSON.parse(JSON.stringify(pipelineFileJsonSchema((await ConnectorRegistry.discover(root)).list())));
+  assert.deepEqual(committed, generated, 'run `npm run docs` to regenerate pipeline.schema.json');
 });
