@@ -9,19 +9,23 @@ export const lineContent = z
 export type LineContent = z.output<typeof lineContent>;
 
 export function toJsonLine(record: SinkRecord, content: LineContent): string {
-  const value = bytesAsBase64(record.value);
-  if (content === 'value') return JSON.stringify(value) + '\n';
-  return (
-    JSON.stringify({
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      timestamp: record.timestamp,
-      key: bytesAsBase64(record.key),
-      headers: record.headers,
-      value,
-    }) + '\n'
-  );
+  const value = JSON.stringify(bytesAsBase64(record.value)) ?? 'null';
+  if (content === 'value') return value + '\n';
+  // Assembled from parts rather than stringifying a wrapper object per record: same JSON, and
+  // the file sink's hottest line (see BENCHMARKS.md).
+  const headers = Object.keys(record.headers).length === 0 ? '{}' : JSON.stringify(record.headers);
+  return `{"topic":${quoted(record.topic)},"partition":${record.partition},"offset":${record.offset},"timestamp":${record.timestamp},"key":${JSON.stringify(bytesAsBase64(record.key)) ?? 'null'},"headers":${headers},"value":${value}}\n`;
+}
+
+let lastTopic = '';
+let lastQuoted = '""';
+/** Topics repeat record after record: escape each once. */
+function quoted(topic: string): string {
+  if (topic !== lastTopic) {
+    lastTopic = topic;
+    lastQuoted = JSON.stringify(topic);
+  }
+  return lastQuoted;
 }
 
 /** `format: bytes` gives Buffers, which JSON cannot hold: they are written as base64 text. */
