@@ -4,6 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-built.sh
 echo "== unit tests" >&2
-node --test core/dist/test/
+node --test core/dist/test/ connectors/*/dist/test/
 echo "== integration tests" >&2
 bash integration-tests/run.sh

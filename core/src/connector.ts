@@ -113,6 +113,8 @@ export interface SinkContext {
 /** Documentation of a connector's guarantee, shown by `sinkhub connectors` and the README. */
 export interface GuaranteeDoc {
   readonly summary: string;
+  /** Where the guarantee depends on the options: rows of (options, guarantee). */
+  readonly table?: readonly (readonly [string, string])[];
 }
 
 export interface ConnectorDefinition<Schema extends z.ZodType = z.ZodType> {

@@ -95,6 +95,9 @@ export function connectorMarkdown(connector: ConnectorDefinition): string {
     '',
     ...(connector.example ? ['```yaml', connector.example.trimEnd(), '```', ''] : []),
     `**Guarantee:** ${connector.guarantee.summary}`,
+    ...(connector.guarantee.table
+      ? ['', '| with | guarantee |', '|---|---|', ...connector.guarantee.table.map(([when, what]) => `| ${when} | ${what} |`)]
+      : []),
     '',
     '| option | type | required | default | description |',
     '|---|---|---|---|---|',
@@ -113,6 +116,7 @@ export function connectorText(connector: ConnectorDefinition): string {
   return [
     `${connector.name} — ${connector.summary}`,
     `  guarantee: ${connector.guarantee.summary}`,
+    ...(connector.guarantee.table ?? []).map(([when, what]) => `    ${when}: ${what}`),
     '  options:',
     ...rows.map((r) => `    ${r.name.padEnd(width)}  ${r.type}${r.required ? ' (required)' : r.default !== undefined ? ` = ${JSON.stringify(r.default)}` : ''}  ${r.description}`),
   ].join('\n');

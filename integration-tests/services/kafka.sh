@@ -76,7 +76,7 @@ PROPS
     -c "$DATA/server.properties" \
     --add-scram "SCRAM-SHA-256=[name=$SASL_USER,password=$SASL_PASSWORD]" \
     --add-scram "SCRAM-SHA-512=[name=$SASL_USER,password=$SASL_PASSWORD]" >"$STATE_DIR/kafka.log" 2>&1
-  nohup "${java[@]}" kafka.Kafka "$DATA/server.properties" >>"$STATE_DIR/kafka.log" 2>&1 &
+  setsid nohup "${java[@]}" kafka.Kafka "$DATA/server.properties" >>"$STATE_DIR/kafka.log" 2>&1 &
   echo $! >"$STATE_DIR/kafka.pid"
   wait_port kafka 127.0.0.1 "$PORT" "${KAFKA_START_TIMEOUT:-90}" "$!"
   wait_port kafka 127.0.0.1 "$SASL_PORT" 30 "$(cat "$STATE_DIR/kafka.pid")"

@@ -38,6 +38,7 @@ maven_fetch() {
   printf '%s' "$dir"
 }
 
+# Servers are started with setsid: a restart made from a test must outlive the test process.
 # stop_pid NAME: stop the process we started (TERM, then KILL after 20 s).
 stop_pid() {
   local name=$1 pidfile="$STATE_DIR/$1.pid"

@@ -47,3 +47,9 @@ function portPlus(n: number): string {
   const at = first.lastIndexOf(':');
   return `${first.slice(0, at)}:${Number(first.slice(at + 1)) + n}`;
 }
+
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+/** `host:port` of a redis:// URL. */
+export function hostPort(url: string): string {
+  return new URL(url).host;
+}
