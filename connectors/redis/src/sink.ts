@@ -45,8 +45,13 @@ export class RedisSink implements Sink {
   async connect(): Promise<void> {
     const client = this.createClient();
     this.client = client;
-    // ioredis reports each failed reconnect as an event; writes fail and are retried meanwhile.
-    client.on('error', (error: Error) => this.context.logger.debug({ err: error.message }, 'redis connection error'));
+    // ioredis reports connection and AUTH errors as events (a failed connect() only says
+    // "Connection is closed"): keep the last one to name the cause. Writes fail and are retried meanwhile.
+    let lastError: Error | undefined;
+    client.on('error', (error: Error) => {
+      lastError = error;
+      this.context.logger.debug({ err: error.message }, 'redis connection error');
+    });
     // Never hang on an unreachable server: one bounded attempt, then a clear error.
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`no answer within ${this.options.connect_timeout_ms} ms`)), this.options.connect_timeout_ms).unref(),
@@ -55,8 +60,8 @@ export class RedisSink implements Sink {
       await Promise.race([client.connect().then(() => client.ping()), timeout]);
     } catch (error) {
       client.disconnect();
-      const message = `redis at ${this.where}: ${(error as Error).message}`;
-      throw new SinkError(message, { retryable: classify(error as Error) !== 'fatal', cause: error });
+      const cause = lastError ?? (error as Error);
+      throw new SinkError(`redis at ${this.where}: ${cause.message}`, { retryable: classify(cause) !== 'fatal', cause });
     }
   }
 
