@@ -6,12 +6,16 @@
  *                 pipeline handled N records; the graceful stop then publishes the rest.
  */
 import { Hub } from '@sinkhub/core';
+import redisSink from '@sinkhub/redis';
+import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
 const sink = args.sink;
-if (sink !== 'null' && sink !== 'file') throw new Error('--sink null|file');
+if (sink !== 'null' && sink !== 'file' && sink !== 'redis') throw new Error('--sink null|file|redis');
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const redisKey = `bench:sinkhub:${args.group}`;
 if (sink === 'file' && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
@@ -26,12 +30,15 @@ const { file, registry } = Hub.validate(
       {
         name: `bench-${sink}`,
         source: { topics: [args.topic], group_id: args.group, format: args.format ?? 'json' },
-        sink: sink === 'null' ? { type: 'null' } : { type: 'file', path: args.dir },
+        sink:
+          sink === 'null' ? { type: 'null' }
+          : sink === 'redis' ? { type: 'redis', url: REDIS_URL, command: 'RPUSH', key: redisKey }
+          : { type: 'file', path: args.dir },
         delivery: sink === 'null' ? 'at-least-once' : 'exactly-once',
       },
     ],
   },
-  [nullConnector(counter)],
+  [nullConnector(counter), redisSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -49,13 +56,23 @@ if (sink === 'null') {
 const stopping = performance.now();
 await hub.stop();
 await hub.done;
+const detail: Record<string, unknown> = sink === 'null' ? { batches: counter.batches, meanBatch: Math.round(counter.records / counter.batches) } : {};
+if (sink === 'redis') {
+  // Read back: the list must hold every record exactly once.
+  const redis = new Redis(REDIS_URL);
+  const stored = await redis.llen(redisKey);
+  await redis.del(redisKey, `sinkhub:offsets:bench-redis`);
+  await redis.quit();
+  if (stored !== args.records) throw new Error(`redis list holds ${stored} records, expected ${args.records}`);
+  detail['stored'] = stored;
+}
 emitResult({
   records: sink === 'null' ? counter.records : pipeline.handled,
   firstAtMs: firstAt,
   measuredMs: lastAt - firstAt,
   stopMs: performance.now() - stopping,
   vmHwmKb: peakRssKb(),
-  detail: sink === 'null' ? { batches: counter.batches, meanBatch: Math.round(counter.records / counter.batches) } : {},
+  detail,
 });
 process.exit(0);
 

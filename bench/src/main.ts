@@ -29,6 +29,8 @@ const TITLES: Record<CaseId, string> = {
   c: 'sinkhub → null sink',
   'c-bytes': 'sinkhub → null sink, format bytes',
   d: 'sinkhub → file, exactly-once',
+  'r-raw': 'ioredis RPUSH pipelines, no Kafka',
+  r: 'sinkhub → Redis RPUSH, exactly-once',
 };
 
 const params = paramsFromEnv();
@@ -120,12 +122,14 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const commands: Record<'b' | 'b-json' | 'b2' | 'c' | 'c-bytes', string[]> = {
+  const commands: Record<Exclude<CaseId, 'a' | 'd'>, string[]> = {
     b: nodeCase('case-kafkajs.js'),
     'b-json': nodeCase('case-kafkajs.js', '--format', 'json'),
     b2: nodeCase('case-confluent.js'),
     c: nodeCase('case-pipeline.js', '--sink', 'null'),
     'c-bytes': nodeCase('case-pipeline.js', '--sink', 'null', '--format', 'bytes'),
+    'r-raw': nodeCase('case-redis-raw.js'),
+    r: nodeCase('case-pipeline.js', '--sink', 'redis'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

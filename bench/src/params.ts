@@ -3,10 +3,11 @@
  * arguments: the size of the data set, the broker, and which cases run.
  */
 /**
- * a kcat, b kafkajs, b2 @confluentinc/kafka-javascript, c sinkhub → null, d sinkhub → file;
+ * a kcat, b kafkajs, b2 @confluentinc/kafka-javascript, c sinkhub → null, d sinkhub → file,
+ * r-raw ioredis pipelining into Redis without Kafka, r sinkhub → Redis;
  * b-json and c-bytes are diagnostics that put the JSON decoding on both sides or neither.
  */
-export const CASE_IDS = ['a', 'b', 'b-json', 'b2', 'c', 'c-bytes', 'd'] as const;
+export const CASE_IDS = ['a', 'b', 'b-json', 'b2', 'c', 'c-bytes', 'd', 'r-raw', 'r'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 
 export interface BenchParams {

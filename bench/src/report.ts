@@ -52,6 +52,8 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['d', 'c', 'the file sink against the null sink: the cost of writing, fsync and publishing'],
   ['b2', 'b', '@confluentinc/kafka-javascript against kafkajs'],
   ['b2', 'a', '@confluentinc/kafka-javascript against kcat'],
+  ['r', 'r-raw', 'sinkhub → Redis (RPUSH, exactly-once) against RPUSH pipelines driven directly, no Kafka'],
+  ['r', 'b-json', 'sinkhub → Redis against consuming and decoding alone'],
 ];
 
 export function ratios(cases: readonly CaseResult[]): Ratio[] {

@@ -36,6 +36,11 @@ export interface SinkRecord extends TopicPartition {
   /** Decoded with the source's `format` and transformed; null for a tombstone. */
   readonly value: unknown;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The value's bytes as consumed, while `value` is still exactly their decoding (no transform
+   * replaced it): a sink writing the whole value can pass these on instead of encoding it again.
+   */
+  readonly rawValue?: Buffer | null;
   /** Bytes of the raw key and value, used for batch sizing. */
   readonly size: number;
 }

@@ -18,6 +18,8 @@ export class PendingRecord implements SinkRecord {
   readonly size: number;
   key: unknown = null;
   value: unknown = null;
+  /** Cleared when a transform replaces the value. */
+  valueIsRaw = true;
   status: RecordStatus = 'raw';
   stage: FailureStage | undefined;
   error: unknown;
@@ -32,6 +34,10 @@ export class PendingRecord implements SinkRecord {
     this.offset = message.offset;
     this.timestamp = message.timestamp;
     this.size = (message.key?.length ?? 0) + (message.value?.length ?? 0);
+  }
+
+  get rawValue(): Buffer | null | undefined {
+    return this.valueIsRaw ? this.message.value : undefined;
   }
 
   get headers(): Readonly<Record<string, string>> {

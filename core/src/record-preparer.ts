@@ -66,6 +66,7 @@ export class RecordPreparer {
           } else {
             if (result === undefined) throw new Error('the map expression produced no value for this record');
             record.value = result;
+            record.valueIsRaw = false;
           }
         }
       } catch (error) {

@@ -28,6 +28,7 @@ describe('decoding and transforms', () => {
   it('decodes json, string and bytes values and keys', async () => {
     const [j] = await prepared(new RecordPreparer(source('json', 'json'), []), pending('{"a":1}', '{"k":2}'));
     assert.deepEqual([j!.status, j!.key, j!.value], ['record', { k: 2 }, { a: 1 }]);
+    assert.equal(j!.rawValue?.toString(), '{"a":1}', 'an untransformed value keeps its consumed bytes');
     const [s] = await prepared(new RecordPreparer(source('string'), []), pending('plain'));
     assert.deepEqual([s!.key, s!.value], ['k', 'plain']);
     const [b] = await prepared(new RecordPreparer(source('bytes', 'bytes'), []), pending('raw'));
@@ -51,6 +52,7 @@ describe('decoding and transforms', () => {
     const preparer = new RecordPreparer(source('json'), [{ filter: 'n > 1' }, { map: "{ 'double': n * 2, 'topic': $topic }" }]);
     const [dropped, kept] = await prepared(preparer, pending('{"n":1}'), pending('{"n":5}'));
     assert.equal(dropped!.status, 'filtered');
+    assert.equal(kept!.rawValue, undefined, 'a mapped value no longer matches the consumed bytes');
     assert.deepEqual({ ...(kept!.value as object) }, { double: 10, topic: 't' }, 'JSONata builds null-prototype objects; compared by content');
     const [failed] = await prepared(new RecordPreparer(source('json'), [{ map: 'missing' }]), pending('{"n":1}'));
     assert.deepEqual([failed!.status, failed!.stage], ['failed', 'transform']);

@@ -50,20 +50,22 @@ export class CommandBuilder {
       throw new Error(`a tombstone (null value) has nothing to ${o.command}`);
     }
     const value = o.value_field ? fieldOf(record.value, o.value_field) : record.value;
+    // The whole value, unchanged since it was consumed: its own bytes, not a re-encoding.
+    const encoded = !o.value_field && record.rawValue ? record.rawValue : encode(value);
     switch (o.command) {
       case 'SET':
-        return [o.ttl_seconds ? ['SET', key, encode(value), 'EX', String(o.ttl_seconds)] : ['SET', key, encode(value)]];
+        return [o.ttl_seconds ? ['SET', key, encoded, 'EX', String(o.ttl_seconds)] : ['SET', key, encoded]];
       case 'HSET':
         return [['HSET', key, ...this.hashFields(value)]];
       case 'LPUSH':
       case 'RPUSH':
       case 'SADD':
       case 'PUBLISH':
-        return [[o.command, key, encode(value)]];
+        return [[o.command, key, encoded]];
       case 'ZADD': {
         const score = Number(fieldOf(record.value, o.score_field!));
         if (!Number.isFinite(score)) throw new Error(`score field ${o.score_field} is not a number`);
-        return [['ZADD', key, String(score), encode(value)]];
+        return [['ZADD', key, String(score), encoded]];
       }
       case 'XADD':
         return [['XADD', key, ...(o.stream_max_len ? ['MAXLEN', '~', String(o.stream_max_len)] : []), '*', ...entryFields(value)]];

@@ -55,4 +55,12 @@ describe('commands', () => {
     assert.deepEqual(t.records.map((r) => r.index), [0]);
     assert.deepEqual(t.failures.map((f) => [f.index, f.retryable]), [[1, false]]);
   });
+
+  it('passes the consumed bytes on when the whole value is written unchanged', async () => {
+    const raw = Buffer.from('{"id": 1,  "spacing": "kept"}');
+    const t = await new CommandBuilder(redisOptions.parse({ command: 'RPUSH', key: 'q' })).build([{ ...rec({ id: 1, spacing: 'kept' }), rawValue: raw }]);
+    assert.equal(t.records[0]!.commands[0]![2], raw);
+    const field = await new CommandBuilder(redisOptions.parse({ command: 'RPUSH', key: 'q', value_field: 'spacing' })).build([{ ...rec({ id: 1, spacing: 'kept' }), rawValue: raw }]);
+    assert.equal(field.records[0]!.commands[0]![2], 'kept');
+  });
 });
