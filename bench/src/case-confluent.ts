@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
+import { caseArgs, consumeAndReport, deadline, type BatchConsumer } from './case-report.js';
 
 /** The little of the package's KafkaJS-compatible API this case uses. */
 interface ConfluentModule {
@@ -36,33 +36,6 @@ const kafka = new KafkaJS.Kafka({ kafkaJS: { clientId: 'sinkhub-bench', brokers:
 const consumer = kafka.consumer({ kafkaJS: { groupId: args.group, fromBeginning: true }, 'js.consumer.max.batch.size': MAX_BATCH });
 deadline(600_000, 'confluent case');
 
-let count = 0;
-let firstAt = 0;
-let lastAt = 0;
-let batches = 0;
 await consumer.connect();
 await consumer.subscribe({ topics: [args.topic] });
-await new Promise<void>((resolve) => {
-  void consumer.run({
-    eachBatch: async ({ batch }) => {
-      if (count === 0) firstAt = performance.now();
-      batches++;
-      count += batch.messages.length;
-      if (count >= args.records && lastAt === 0) {
-        lastAt = performance.now();
-        resolve();
-      }
-    },
-  });
-});
-const stopping = performance.now();
-await consumer.disconnect();
-emitResult({
-  records: count,
-  firstAtMs: firstAt,
-  measuredMs: lastAt - firstAt,
-  stopMs: performance.now() - stopping,
-  vmHwmKb: peakRssKb(),
-  detail: { batches, maxBatch: MAX_BATCH, librdkafka: confluent.librdkafkaVersion },
-});
-process.exit(0);
+await consumeAndReport(consumer as unknown as BatchConsumer, args.records, () => undefined, () => ({ maxBatch: MAX_BATCH, librdkafka: confluent.librdkafkaVersion }));

@@ -93,3 +93,43 @@ function formatOf(format: string): 'json' | 'bytes' {
   if (format !== 'json' && format !== 'bytes') throw new Error(`--format json|bytes, not ${format}`);
   return format;
 }
+
+/** The part of a KafkaJS-style consumer (kafkajs, or confluent's KafkaJS API) the cases use. */
+export interface BatchConsumer {
+  run(options: { eachBatch(payload: { batch: { messages: readonly { value: Buffer | null }[] } }): Promise<void> }): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/**
+ * Consumes until `target` records arrived, calling `onBatch` on each batch, then disconnects
+ * and reports the timing: from the first record to the N-th, and the stop.
+ */
+export async function consumeAndReport(
+  consumer: BatchConsumer,
+  target: number,
+  onBatch: (messages: readonly { value: Buffer | null }[]) => void,
+  detail: () => Record<string, unknown>,
+): Promise<never> {
+  let count = 0;
+  let batches = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (count === 0) firstAt = performance.now();
+        batches++;
+        onBatch(batch.messages);
+        count += batch.messages.length;
+        if (count >= target && lastAt === 0) {
+          lastAt = performance.now();
+          resolve();
+        }
+      },
+    });
+  });
+  const stopping = performance.now();
+  await consumer.disconnect();
+  emitResult({ records: count, firstAtMs: firstAt, measuredMs: lastAt - firstAt, stopMs: performance.now() - stopping, vmHwmKb: peakRssKb(), detail: { batches, ...detail() } });
+  process.exit(0);
+}
