@@ -4,7 +4,7 @@
  * zod instance validates every schema.
  */
 import { z } from 'zod';
-import { compileExpression, compileTemplate } from './template.js';
+import { FIELD_PATH, compileExpression, compileTemplate } from './template.js';
 
 export { z };
 
@@ -45,6 +45,11 @@ function compiledString(what: string, compile: (source: string) => unknown, desc
       }
     })
     .describe(description);
+}
+
+/** A dotted path into the record value, e.g. `user.id`. */
+export function fieldPath(description: string) {
+  return z.string().regex(FIELD_PATH, 'a field path like `user.id`').describe(description);
 }
 
 /** TLS settings, the same for Kafka and for any sink that speaks TLS. */

@@ -45,7 +45,8 @@ export interface Template {
 
 const PART = /\{\{(.*?)\}\}/g;
 const BINDING = /^\$(topic|partition|offset|key|timestamp)$/;
-const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** A dotted path into the value, e.g. `user.id`. */
+export const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /**
  * Compiles `literal {{ expression }} literal`. Plain bindings (`$topic`) and field paths
@@ -57,7 +58,7 @@ export function compileTemplate(source: string): Template {
   let last = 0;
   for (const match of source.matchAll(PART)) {
     literals.push(source.slice(last, match.index));
-    parts.push(compilePart(match[1]!.trim()));
+    parts.push(compileAccessor(match[1]!.trim()));
     last = match.index + match[0].length;
   }
   const tail = source.slice(last);
@@ -78,8 +79,16 @@ export function compileTemplate(source: string): Template {
   };
 }
 
-function compilePart(expression: string): (record: RecordView) => unknown {
-  if (expression === '') throw new Error('empty {{ }}');
+/** Reads one value per record; synchronous for the fast paths, a promise for JSONata. */
+export type Accessor = (record: RecordView) => unknown;
+
+/**
+ * Compiles an expression that picks a value from a record. Plain bindings (`$topic`) and
+ * field paths (`user.id`) are read directly — the common case, on the hot path; anything else
+ * is JSONata, whose result is a promise.
+ */
+export function compileAccessor(expression: string): Accessor {
+  if (expression === '') throw new Error('empty expression');
   const binding = BINDING.exec(expression);
   if (binding) {
     const name = binding[1] as keyof RecordView;
@@ -87,7 +96,17 @@ function compilePart(expression: string): (record: RecordView) => unknown {
   }
   if (FIELD_PATH.test(expression)) {
     const path = expression.split('.');
-    return (record) => path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), record.value);
+    return (record) => readPath(record.value, path);
   }
   return compileExpression(expression);
+}
+
+/** The value at `path` (split on dots), or undefined where the path does not exist. */
+export function readPath(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
 }

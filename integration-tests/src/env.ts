@@ -53,3 +53,6 @@ export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export function hostPort(url: string): string {
   return new URL(url).host;
 }
+
+/** MariaDB or MySQL (services/mariadb.sh, docker/mariadb.yml): database and user `sinkhub`. */
+export const MYSQL_URL = process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub';
