@@ -28,7 +28,12 @@ export const mysqlOptions = z
     mode: z.enum(['insert', 'upsert']).default('insert').describe('`insert`: one row per record; `upsert`: `INSERT … ON DUPLICATE KEY UPDATE` on the key.'),
     key: z.array(identifier('column')).min(1).optional().describe('Key columns (the table’s primary or unique key): needed by `upsert` and by deleting on tombstones.'),
     columns: z
-      .record(identifier('column'), column)
+      .record(z.string(), column)
+      .superRefine((columns, ctx) => {
+        for (const name of Object.keys(columns)) {
+          if (!IDENTIFIER.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'a column name of letters, digits, `_`, `$` or `-`, at most 64 characters (an identifier)' });
+        }
+      })
       .optional()
       .describe('Column → source. Default: every top-level field of the JSON value becomes the column of the same name.'),
     unknown_fields: z
