@@ -9,4 +9,4 @@ command -v kcat >/dev/null || { echo "[bench] kcat is needed (apt-get install kc
 [[ -x /usr/bin/time ]] || { echo "[bench] /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
 [[ -f bench/dist/src/main.js ]] || { echo "[bench] not built: run npx tsc -b first" >&2; exit 1; }
 
-bash scripts/with-services.sh kafka redis -- node bench/dist/src/main.js
+bash scripts/with-services.sh kafka redis mariadb -- node bench/dist/src/main.js

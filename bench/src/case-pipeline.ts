@@ -6,16 +6,21 @@
  *                 pipeline handled N records; the graceful stop then publishes the rest.
  */
 import { Hub } from '@sinkhub/core';
+import mysqlSink from '@sinkhub/mysql';
 import redisSink from '@sinkhub/redis';
 import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
+import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
 const sink = args.sink;
-if (sink !== 'null' && sink !== 'file' && sink !== 'redis') throw new Error('--sink null|file|redis');
+if (sink !== 'null' && sink !== 'file' && sink !== 'redis' && sink !== 'mysql') throw new Error('--sink null|file|redis|mysql');
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const redisKey = `bench:sinkhub:${args.group}`;
+const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
+const mysql = sink === 'mysql' ? benchPool() : undefined;
+if (mysql) await createBenchTable(mysql, mysqlTable);
 if (sink === 'file' && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
@@ -33,12 +38,13 @@ const { file, registry } = Hub.validate(
         sink:
           sink === 'null' ? { type: 'null' }
           : sink === 'redis' ? { type: 'redis', url: REDIS_URL, command: 'RPUSH', key: redisKey }
+          : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : { type: 'file', path: args.dir },
         delivery: sink === 'null' ? 'at-least-once' : 'exactly-once',
       },
     ],
   },
-  [nullConnector(counter), redisSink],
+  [nullConnector(counter), redisSink, mysqlSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -64,6 +70,13 @@ if (sink === 'redis') {
   await redis.del(redisKey, `sinkhub:offsets:bench-redis`);
   await redis.quit();
   if (stored !== args.records) throw new Error(`redis list holds ${stored} records, expected ${args.records}`);
+  detail['stored'] = stored;
+}
+if (mysql) {
+  // Read back: the table must hold every record exactly once.
+  const stored = await countAndDrop(mysql, mysqlTable, `bench-${sink}`);
+  await mysql.end();
+  if (stored !== args.records) throw new Error(`mysql table holds ${stored} rows, expected ${args.records}`);
   detail['stored'] = stored;
 }
 emitResult({

@@ -31,6 +31,8 @@ const TITLES: Record<CaseId, string> = {
   d: 'sinkhub → file, exactly-once',
   'r-raw': 'ioredis RPUSH pipelines, no Kafka',
   r: 'sinkhub → Redis RPUSH, exactly-once',
+  'm-raw': 'mysql2 multi-row INSERTs, no Kafka',
+  m: 'sinkhub → MySQL insert, exactly-once',
 };
 
 const params = paramsFromEnv();
@@ -130,6 +132,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     'c-bytes': nodeCase('case-pipeline.js', '--sink', 'null', '--format', 'bytes'),
     'r-raw': nodeCase('case-redis-raw.js'),
     r: nodeCase('case-pipeline.js', '--sink', 'redis'),
+    'm-raw': nodeCase('case-mysql-raw.js'),
+    m: nodeCase('case-pipeline.js', '--sink', 'mysql'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

@@ -4,10 +4,11 @@
  */
 /**
  * a kcat, b kafkajs, b2 @confluentinc/kafka-javascript, c sinkhub → null, d sinkhub → file,
- * r-raw ioredis pipelining into Redis without Kafka, r sinkhub → Redis;
+ * r-raw ioredis pipelining into Redis without Kafka, r sinkhub → Redis,
+ * m-raw mysql2 multi-row INSERTs without Kafka, m sinkhub → MySQL;
  * b-json and c-bytes are diagnostics that put the JSON decoding on both sides or neither.
  */
-export const CASE_IDS = ['a', 'b', 'b-json', 'b2', 'c', 'c-bytes', 'd', 'r-raw', 'r'] as const;
+export const CASE_IDS = ['a', 'b', 'b-json', 'b2', 'c', 'c-bytes', 'd', 'r-raw', 'r', 'm-raw', 'm'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 
 export interface BenchParams {

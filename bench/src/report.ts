@@ -54,6 +54,8 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['b2', 'a', '@confluentinc/kafka-javascript against kcat'],
   ['r', 'r-raw', 'sinkhub → Redis (RPUSH, exactly-once) against RPUSH pipelines driven directly, no Kafka'],
   ['r', 'b-json', 'sinkhub → Redis against consuming and decoding alone'],
+  ['m', 'm-raw', 'sinkhub → MySQL (insert, exactly-once) against multi-row INSERTs driven directly, no Kafka'],
+  ['m', 'b-json', 'sinkhub → MySQL against consuming and decoding alone'],
 ];
 
 export function ratios(cases: readonly CaseResult[]): Ratio[] {

@@ -38,7 +38,7 @@ export const mysqlSink = defineConnector({
     ],
   },
   exactlyOnce: () => 'transactional',
-  defaultBatching: { maxRecords: 1000, maxWaitMs: 100 },
+  defaultBatching: { maxRecords: 5000, maxWaitMs: 100 },
   create: (options, context) => new MysqlSink(options, context),
 });
 

@@ -84,7 +84,13 @@ export class RowMapper {
     }
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) throw new Error('the value is an empty object: no column to write');
-    return { columns: entries.map(([name]) => checked(name)), values: entries.map(([, v]) => v) };
+    const columns: string[] = [];
+    const values: unknown[] = [];
+    for (const [name, v] of entries) {
+      columns.push(this.column(name));
+      values.push(v);
+    }
+    return { columns, values };
   }
 
   private deleteOp(index: number, table: TableName, record: SinkRecord): RowOp {
@@ -104,6 +110,16 @@ export class RowMapper {
       return v;
     });
     return { index, table, kind: 'delete', columns: key, values };
+  }
+
+  /** Field names become column names: checked once each. */
+  private readonly columnNames = new Set<string>();
+  private column(name: string): string {
+    if (!this.columnNames.has(name)) {
+      quote(name);
+      if (this.columnNames.size < 10_000) this.columnNames.add(name);
+    }
+    return name;
   }
 
   private tableName(name: string): TableName {

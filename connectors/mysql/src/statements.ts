@@ -25,19 +25,24 @@ export const PROTOCOL_MAX_PARAMS = 65_535;
 
 export function buildStatements(ops: readonly RowOp[], mode: 'insert' | 'upsert', key: readonly string[] | undefined, limits: StatementLimits): Statement[] {
   const groups: RowOp[][] = [];
-  const current = new Map<string, { shape: string; ops: RowOp[] }>();
+  const current = new Map<string, RowOp[]>();
   for (const op of ops) {
-    const shape = `${op.kind} ${op.columns.join(',')}`;
     const group = current.get(op.table.sql);
-    if (group && group.shape === shape) {
-      group.ops.push(op);
+    if (group && sameShape(group[0]!, op)) {
+      group.push(op);
     } else {
-      const started = { shape, ops: [op] };
+      const started = [op];
       current.set(op.table.sql, started);
-      groups.push(started.ops);
+      groups.push(started);
     }
   }
   return groups.flatMap((group) => split(group.map(encoded), limits).map((chunk) => statement(chunk, mode, key)));
+}
+
+function sameShape(a: RowOp, b: RowOp): boolean {
+  if (a.kind !== b.kind || a.columns.length !== b.columns.length) return false;
+  for (let i = 0; i < a.columns.length; i++) if (a.columns[i] !== b.columns[i]) return false;
+  return true;
 }
 
 interface EncodedOp {

@@ -27,14 +27,16 @@ export class TableCatalog {
 
   /** The table's columns, or undefined when it does not exist. Existence is cached, absence is not. */
   async columns(table: TableName): Promise<ReadonlySet<string> | undefined> {
-    const cached = this.known.get(table.sql);
-    if (cached) return cached;
+    return this.known.get(table.sql) ?? this.lookUp(table);
+  }
+
+  private async lookUp(table: TableName): Promise<ReadonlySet<string> | undefined> {
     const rows = await this.query(
       'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?',
       [table.database ?? null, table.table],
     );
     if (rows.length === 0) return undefined;
-    const columns = new Set(rows.map((r) => String(r['name']).toLowerCase()));
+    const columns = new Set(rows.flatMap((r) => [String(r['name']), String(r['name']).toLowerCase()]));
     this.known.set(table.sql, columns);
     return columns;
   }
@@ -49,13 +51,13 @@ export class TableCatalog {
     const failures: RecordFailure[] = [];
     const declared = this.options.columns !== undefined;
     for (const op of ops) {
-      let columns = await this.columns(op.table);
+      let columns = this.known.get(op.table.sql) ?? (await this.lookUp(op.table));
       if (!columns && this.options.auto_create && op.kind === 'write') columns = await this.create(op);
       if (!columns) {
         failures.push({ index: op.index, error: new Error(`table ${op.table.sql} does not exist (set auto_create to create it)`), retryable: false });
         continue;
       }
-      if (declared || op.kind === 'delete' || op.columns.every((c) => columns.has(c.toLowerCase()))) {
+      if (declared || op.kind === 'delete' || op.columns.every((c) => columns.has(c) || columns.has(c.toLowerCase()))) {
         fitted.push(op);
         continue;
       }
