@@ -15,20 +15,6 @@ SASL_USER=sinkhub SASL_PASSWORD=sinkhub-secret
 TLS_PORT=${KAFKA_TLS_PORT:-$((PORT + 3))}
 DATA="$STATE_DIR/kafka"
 
-# make_certs DIR: a throwaway CA and a broker certificate for 127.0.0.1/localhost, as PEM.
-make_certs() {
-  local dir=$1
-  mkdir -p "$dir"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=sinkhub test CA" \
-    -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/broker.key" -out "$dir/broker.csr" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$dir/san.ext"
-  openssl x509 -req -in "$dir/broker.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
-    -extfile "$dir/san.ext" -out "$dir/broker.crt" 2>/dev/null
-  # Kafka reads a PEM keystore: the PKCS#8 key followed by the certificate chain.
-  { openssl pkcs8 -topk8 -nocrypt -in "$dir/broker.key"; cat "$dir/broker.crt" "$dir/ca.pem"; } >"$dir/broker-keystore.pem"
-}
-
 start() {
   if port_open 127.0.0.1 "$PORT"; then
     log "kafka already answering on 127.0.0.1:$PORT; using it"
@@ -39,6 +25,8 @@ start() {
   local lib; lib=$(maven_fetch kafka "$SERVICES_DIR/kafka/pom.xml")
   rm -rf "$DATA"; mkdir -p "$DATA/logs"
   make_certs "$DATA/tls"
+  # Kafka reads a PEM keystore: the PKCS#8 key followed by the certificate chain.
+  { openssl pkcs8 -topk8 -nocrypt -in "$DATA/tls/server.key"; cat "$DATA/tls/server.crt" "$DATA/tls/ca.pem"; } >"$DATA/tls/broker-keystore.pem"
   cat > "$DATA/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1

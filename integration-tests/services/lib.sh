@@ -51,3 +51,16 @@ stop_pid() {
   fi
   rm -f "$pidfile"; log "$name stopped (pid $pid)"
 }
+
+# make_certs DIR: a throwaway CA (ca.pem) and a server certificate for 127.0.0.1/localhost
+# (server.key, server.crt), as PEM, for the TLS cases.
+make_certs() {
+  local dir=$1
+  mkdir -p "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=sinkhub test CA" \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$dir/san.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+    -extfile "$dir/san.ext" -out "$dir/server.crt" 2>/dev/null
+}

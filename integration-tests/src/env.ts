@@ -56,3 +56,6 @@ export function hostPort(url: string): string {
 
 /** MariaDB or MySQL (services/mariadb.sh, docker/mariadb.yml): database and user `sinkhub`. */
 export const MYSQL_URL = process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub';
+/** The CA of the server's certificate (services/mariadb.sh), and a user that must use TLS. */
+export const MYSQL_TLS_CA = process.env['MYSQL_TLS_CA'] ?? `${process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname}/mariadb/tls/ca.pem`;
+export const MYSQL_TLS_USER = process.env['MYSQL_TLS_USER'] ?? 'sinkhub_tls';

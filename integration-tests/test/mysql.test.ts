@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KAFKA_BROKERS, MYSQL_URL, requireServer } from '../src/env.js';
+import { KAFKA_BROKERS, MYSQL_TLS_CA, MYSQL_TLS_USER, MYSQL_URL, requireServer } from '../src/env.js';
 import { createTopic, produce, produceOverTime, jsonEvents, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { closeDb, mysqlServer, rows } from '../src/mysql.js';
 import { pipelineYaml } from '../src/pipelines.js';
@@ -115,6 +115,21 @@ describe('mysql connector', () => {
     assert.equal(await proc.waitForExit(30_000), 1);
     assert.match(String(proc.logs.find((l) => /fenced|another writer/.test(String(l['err'] ?? l.msg)))?.['err']), /another writer owns the partition/);
     await producing;
+  });
+
+  it('TLS with a CA file, a user and a password from a file; a user that requires TLS is refused without it', { timeout: 90_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sinkhub-mysql-'));
+    writeFileSync(join(dir, 'password'), `${decodeURIComponent(new URL(MYSQL_URL).password)}\n`);
+    const url = new URL(MYSQL_URL);
+    const base = `url: mysql://${url.host}${url.pathname}\nuser: ${MYSQL_TLS_USER}\npassword: "\${file:${join(dir, 'password')}}"\ntable: TOPIC\nauto_create: true`;
+    const topic = await runSink(`type: mysql\n${base}\ntls: { ca_file: ${MYSQL_TLS_CA} }`, orders(10), async (t) => (await count(t)) === 10);
+    assert.equal(await count(topic), 10);
+
+    const refused = uniqueName('mysql-notls');
+    await createTopic(refused, 1);
+    const proc = SinkhubProcess.run(pipelineYaml({ name: refused, topic: refused, sink: `type: mysql\n${base.replace('TOPIC', refused)}` }));
+    assert.equal(await proc.waitForExit(30_000), 1);
+    assert.match(String(proc.logs.find((l) => l.msg === 'could not start')?.['err']), new RegExp(`mysql at ${url.host}${url.pathname}: Access denied for user '${MYSQL_TLS_USER}'`));
   });
 
   it('a wrong password, a missing table or an unreachable server stop the start quickly, naming the server', { timeout: 90_000 }, async () => {

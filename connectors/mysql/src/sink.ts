@@ -86,7 +86,19 @@ export class MysqlSink implements Sink {
   async open(partitions: readonly TopicPartition[]): Promise<StoredOffset[]> {
     // Offsets in the table are only kept current by exactly-once pipelines.
     if (this.context.delivery !== 'exactly-once' || partitions.length === 0) return [];
-    const [rows] = await this.db.query(`SELECT topic, \`partition\`, next_offset FROM ${this.offsetsTable} WHERE pipeline = ?`, [this.context.pipeline]);
+    // A locking read: after a rebalance, the previous owner's last batch may still be committing
+    // (it holds these rows FOR UPDATE); wait for it rather than resume from before it.
+    const connection = await this.connection();
+    let rows: unknown;
+    try {
+      await connection.beginTransaction();
+      [rows] = await connection.query(`SELECT topic, \`partition\`, next_offset FROM ${this.offsetsTable} WHERE pipeline = ? LOCK IN SHARE MODE`, [this.context.pipeline]);
+      await connection.commit();
+    } catch (error) {
+      connection.destroy();
+      throw this.batchError(error);
+    }
+    connection.release();
     const wanted = new Set(partitions.map((tp) => `${tp.topic}\u0000${tp.partition}`));
     return (rows as { topic: string; partition: number; next_offset: string }[])
       .filter((r) => wanted.has(`${r.topic}\u0000${r.partition}`))
