@@ -105,6 +105,31 @@ describe('mysql connector', () => {
     assert.ok(proc.logs.filter((l) => l.msg === 'created table').length === 2);
   });
 
+  it('two processes in one group split the partitions and survive a SIGKILL of one: each row exactly once', { timeout: 150_000 }, async () => {
+    const RECORDS = 20_000;
+    const topic = uniqueName('mysql-group');
+    await createTopic(topic, 4);
+    const yaml = pipelineYaml({ name: topic, topic, sink: `type: mysql\nurl: ${MYSQL_URL}\ntable: "{{ $topic }}"\nauto_create: true`, delivery: 'exactly-once', maxRecords: 200 });
+    const assigned = (p: SinkhubProcess) => (p.logs.filter((l) => l.msg === 'partitions assigned').pop()?.['assigned'] as string[] | undefined) ?? [];
+    const a = SinkhubProcess.run(yaml);
+    await a.waitForLog((l) => l.msg === 'partitions opened', 60_000);
+    const producing = produceOverTime(topic, jsonEvents(RECORDS), 4, 15_000);
+    await eventually(async () => (await count(topic)) >= 2000, 60_000, 'a writing');
+    const b = SinkhubProcess.run(yaml);
+    await eventually(() => assigned(a).length === 2 && assigned(b).length === 2, 60_000, 'a 2 + 2 split');
+    const before = await count(topic);
+    await eventually(async () => (await count(topic)) >= before + 2000, 60_000, 'both writing');
+    b.kill('SIGKILL');
+    await b.waitForExit();
+    await eventually(() => assigned(a).length === 4, 60_000, 'a takes all 4 partitions');
+    await producing;
+    await eventually(async () => (await count(topic)) >= RECORDS, 60_000, 'every row');
+    a.kill('SIGTERM');
+    assert.equal(await a.waitForExit(25_000), 0);
+    const [stats] = await rows<{ n: number; d: number }>(`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM \`${topic}\``);
+    assert.deepEqual([Number(stats!.n), Number(stats!.d)], [RECORDS, RECORDS]);
+  });
+
   it('a second writer that moves the stored offsets fences the pipeline: it stops, committing nothing more', { timeout: 90_000 }, async () => {
     const topic = uniqueName('mysql-fence');
     await createTopic(topic, 1);
