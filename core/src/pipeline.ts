@@ -63,6 +63,7 @@ export class Pipeline implements SourceListener {
   private sinkQueue: Promise<unknown> = Promise.resolve();
   private commitPendingRecord: Promise<void> | undefined;
   private commitAgain = false;
+  private lastCommitAt = 0;
   private writeLoop: Promise<void> | undefined;
   private failure: Error | undefined;
   private publishRequested = false;
@@ -357,14 +358,20 @@ export class Pipeline implements SourceListener {
     return out;
   }
 
-  /** Commits in the background, one commit at a time; a request during a commit is coalesced. */
-  private requestCommit(): void {
+  /**
+   * Commits in the background, one commit at a time; a request during a commit is coalesced.
+   * Within `commit_interval_ms` of the last commit a request waits for a later one (the write
+   * loop asks again on every batch and idle tick), unless `force`d by a stop.
+   */
+  private requestCommit(force = false): void {
     if (this.commitPendingRecord) {
       this.commitAgain = true;
       return;
     }
+    if (!force && performance.now() - this.lastCommitAt < this.config.commit_interval_ms) return;
     const offsets = this.committable();
     if (offsets.length === 0) return;
+    this.lastCommitAt = performance.now();
     this.commitPendingRecord = this.deps.source
       .commit(offsets)
       .then(() => {
@@ -378,14 +385,14 @@ export class Pipeline implements SourceListener {
         this.commitPendingRecord = undefined;
         if (this.commitAgain) {
           this.commitAgain = false;
-          this.requestCommit();
+          this.requestCommit(force);
         }
       });
   }
 
   private async flushCommits(): Promise<void> {
     while (this.commitPendingRecord) await this.commitPendingRecord;
-    this.requestCommit();
+    this.requestCommit(true);
     while (this.commitPendingRecord) await this.commitPendingRecord;
   }
 

@@ -11,6 +11,8 @@ export interface FilePipelineOptions {
   readonly rollRecords?: number;
   readonly maxRecords?: number;
   readonly httpPort?: number;
+  /** Kafka offset commits at most this often (the pipeline's `commit_interval_ms`). */
+  readonly commitIntervalMs?: number;
 }
 
 /** A pipeline from `topic` into the file sink in `dir`; group `sinkhub-<name>`. */
@@ -40,7 +42,7 @@ pipelines:
 ${sink}
     batching: { max_records: ${o.maxRecords ?? 100}, max_wait_ms: 50 }
     delivery: ${o.delivery ?? 'exactly-once'}
-    errors:
+${o.commitIntervalMs === undefined ? '' : `    commit_interval_ms: ${o.commitIntervalMs}\n`}    errors:
       tolerance: ${o.tolerance ?? 'none'}
 ${o.deadLetterTopic ? `      dead_letter_topic: ${o.deadLetterTopic}\n` : ''}      retry: { initial_backoff_ms: 50, max_backoff_ms: 1000 }
 `;

@@ -136,6 +136,12 @@ export const pipelineSchema = z
       .enum(['at-least-once', 'exactly-once'])
       .default('at-least-once')
       .describe('`exactly-once` needs a connector and options that support it.'),
+    commit_interval_ms: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe('Commit consumed offsets to Kafka at most this often; 0: after every batch. A longer interval means fewer commits and, at-least-once, a longer replay after a crash.'),
     errors: errorsSchema.prefault({}),
   })
   .describe('One flow from Kafka topics into one sink.');
