@@ -1,7 +1,7 @@
 /** Public API of @sinkhub/core: the connector contract, option builders and the runtime. */
 export * from './connector.js';
 export { SinkError, FencedError, isRetryable } from './errors.js';
-export { z, secretString, templateString, expressionString, fieldPath, tlsOptions, count, type TlsOptions, type FieldMeta } from './options.js';
+export { z, secretString, templateString, expressionString, fieldPath, tlsOptions, tlsConnectionOptions, count, type TlsOptions, type TlsConnectionOptions, type FieldMeta } from './options.js';
 export { compileTemplate, compileExpression, compileAccessor, readPath, type Accessor, type Template, type RecordView } from './template.js';
 export { DEFAULT_BATCH_POLICY, type BatchPolicy } from './batch-policy.js';
 export { loadPipelineFile, parsePipelineText, validatePipelineObject } from './config/load.js';

@@ -3,6 +3,7 @@
  * typed and documented the same way everywhere. Connectors import `z` from here so that one
  * zod instance validates every schema.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FIELD_PATH, compileExpression, compileTemplate } from './template.js';
 
@@ -67,6 +68,25 @@ export const tlsOptions = z
   .describe('TLS to the server.');
 
 export type TlsOptions = z.output<typeof tlsOptions>;
+
+/** What Node's `tls.connect` (and every client built on it) takes. */
+export interface TlsConnectionOptions {
+  rejectUnauthorized: boolean;
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+/** `tls` as Node TLS options, its PEM files read; undefined when TLS is off. */
+export function tlsConnectionOptions(tls: TlsOptions | undefined): TlsConnectionOptions | undefined {
+  if (!tls?.enabled) return undefined;
+  return {
+    rejectUnauthorized: tls.reject_unauthorized,
+    ...(tls.ca_file && { ca: readFileSync(tls.ca_file, 'utf8') }),
+    ...(tls.cert_file && { cert: readFileSync(tls.cert_file, 'utf8') }),
+    ...(tls.key_file && { key: readFileSync(tls.key_file, 'utf8') }),
+  };
+}
 
 /** Positive integer with a default, the usual shape of a size or count option. */
 export function count(description: string, defaultValue: number) {

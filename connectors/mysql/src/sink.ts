@@ -2,11 +2,11 @@
  * MySQL/MariaDB I/O: one transaction per batch of multi-row statements; for exactly-once, the
  * partitions' next offsets are checked (fencing) and stored in the same transaction.
  */
-import { readFileSync } from 'node:fs';
 import { createPool, type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
 import {
   FencedError,
   SinkError,
+  tlsConnectionOptions,
   type Batch,
   type OffsetUpdate,
   type RecordFailure,
@@ -250,14 +250,7 @@ export class MysqlSink implements Sink {
   private poolOptions(): PoolOptions {
     const o = this.options;
     const url = new URL(o.url);
-    const tls = o.tls?.enabled
-      ? {
-          rejectUnauthorized: o.tls.reject_unauthorized,
-          ...(o.tls.ca_file && { ca: readFileSync(o.tls.ca_file, 'utf8') }),
-          ...(o.tls.cert_file && { cert: readFileSync(o.tls.cert_file, 'utf8') }),
-          ...(o.tls.key_file && { key: readFileSync(o.tls.key_file, 'utf8') }),
-        }
-      : undefined;
+    const tls = tlsConnectionOptions(o.tls);
     return {
       host: url.hostname,
       port: url.port ? Number(url.port) : 3306,

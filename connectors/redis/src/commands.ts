@@ -2,7 +2,7 @@
  * Records → Redis commands, without I/O, so a batch's exact commands can be checked against
  * golden lists. A record that cannot become a command is reported as a record-level failure.
  */
-import { compileTemplate, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
+import { compileTemplate, readPath, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
 import type { RedisOptions } from './options.js';
 
 export type Argument = string | Buffer;
@@ -97,11 +97,7 @@ export function encode(value: unknown): Argument {
 }
 
 export function fieldOf(value: unknown, path: string): unknown {
-  let current = value;
-  for (const part of path.split('.')) {
-    if (current === null || typeof current !== 'object') throw new Error(`field ${path} is missing`);
-    current = (current as Record<string, unknown>)[part];
-  }
-  if (current === undefined || current === null) throw new Error(`field ${path} is missing`);
-  return current;
+  const found = readPath(value, path.split('.'));
+  if (found === undefined || found === null) throw new Error(`field ${path} is missing`);
+  return found;
 }

@@ -1,14 +1,11 @@
 /** The redis sink's options: declared once; validation, defaults, JSON Schema and docs follow. */
-import { secretString, templateString, tlsOptions, z } from '@sinkhub/core';
+import { fieldPath, secretString, templateString, tlsOptions, z } from '@sinkhub/core';
 
 export const COMMANDS = ['SET', 'HSET', 'LPUSH', 'RPUSH', 'SADD', 'ZADD', 'XADD', 'PUBLISH'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Commands whose replay rewrites the same state: exactly-once by idempotence. */
 export const IDEMPOTENT: ReadonlySet<Command> = new Set(['SET', 'HSET', 'SADD', 'ZADD']);
-
-const fieldPath = (description: string) =>
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a field path like `user.id`').describe(description);
 
 export const redisOptions = z
   .strictObject({

@@ -2,11 +2,11 @@
  * Redis I/O: one pipelined round trip per batch; for exactly-once lists and streams, one
  * MULTI/EXEC per batch that also stores the partitions' offsets in a hash, guarded by WATCH.
  */
-import { readFileSync } from 'node:fs';
 import { Cluster, Redis, type RedisOptions as IORedisOptions } from 'ioredis';
 import {
   FencedError,
   SinkError,
+  tlsConnectionOptions,
   type Batch,
   type OffsetUpdate,
   type RecordFailure,
@@ -160,14 +160,7 @@ export class RedisSink implements Sink {
 
   private createClient(): Redis | Cluster {
     const o = this.options;
-    const tls = o.tls?.enabled
-      ? {
-          rejectUnauthorized: o.tls.reject_unauthorized,
-          ...(o.tls.ca_file && { ca: readFileSync(o.tls.ca_file, 'utf8') }),
-          ...(o.tls.cert_file && { cert: readFileSync(o.tls.cert_file, 'utf8') }),
-          ...(o.tls.key_file && { key: readFileSync(o.tls.key_file, 'utf8') }),
-        }
-      : undefined;
+    const tls = tlsConnectionOptions(o.tls);
     const common: IORedisOptions = {
       lazyConnect: true,
       // Commands fail at once while disconnected; the core retries the batch with backoff.

@@ -1,5 +1,5 @@
 /** A kafkajs client from the `kafka` section: brokers, TLS, SASL, logs routed to pino. */
-import { readFileSync } from 'node:fs';
+import { tlsConnectionOptions } from '../options.js';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafkajs';
 import type { KafkaConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
@@ -23,14 +23,8 @@ export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
       else logger.debug(entry, message);
     },
   };
-  if (config.tls?.enabled) {
-    options.ssl = {
-      rejectUnauthorized: config.tls.reject_unauthorized,
-      ...(config.tls.ca_file && { ca: [readFileSync(config.tls.ca_file, 'utf8')] }),
-      ...(config.tls.cert_file && { cert: readFileSync(config.tls.cert_file, 'utf8') }),
-      ...(config.tls.key_file && { key: readFileSync(config.tls.key_file, 'utf8') }),
-    };
-  }
+  const tls = tlsConnectionOptions(config.tls);
+  if (tls) options.ssl = tls;
   if (config.sasl) {
     options.sasl = { mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password } as SASLOptions;
   }
