@@ -59,3 +59,10 @@ export const MYSQL_URL = process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@12
 /** The CA of the server's certificate (services/mariadb.sh), and a user that must use TLS. */
 export const MYSQL_TLS_CA = process.env['MYSQL_TLS_CA'] ?? `${process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname}/mariadb/tls/ca.pem`;
 export const MYSQL_TLS_USER = process.env['MYSQL_TLS_USER'] ?? 'sinkhub_tls';
+
+/** Redis topologies (services/redis-topologies.sh): cluster seeds, a sentinel, a TLS-only server. */
+export const REDIS_CLUSTER_NODES = (process.env['REDIS_CLUSTER_NODES'] ?? '127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003').split(',');
+export const REDIS_SENTINELS = (process.env['REDIS_SENTINELS'] ?? '127.0.0.1:17011').split(',');
+export const REDIS_SENTINEL_MASTER = process.env['REDIS_SENTINEL_MASTER'] ?? 'sinkhub-master';
+export const REDIS_TLS_URL = process.env['REDIS_TLS_URL'] ?? 'rediss://127.0.0.1:17020';
+export const REDIS_TLS_CA = process.env['REDIS_TLS_CA'] ?? `${process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname}/redis-tls/ca.pem`;

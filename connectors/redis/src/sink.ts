@@ -16,7 +16,7 @@ import {
   type TopicPartition,
   type WriteResult,
 } from '@sinkhub/core';
-import { CommandBuilder, type RecordCommands } from './commands.js';
+import { CommandBuilder, type RecordCommands, type RedisCommand } from './commands.js';
 import { classify } from './errors.js';
 import type { RedisOptions } from './options.js';
 
@@ -77,9 +77,7 @@ export class RedisSink implements Sink {
     if (this.redis.status !== 'ready') throw new Error(`redis at ${this.where}: connection ${this.redis.status}`);
     const translation = await this.builder.build(batch.records);
     if (offsets) return this.writeTransaction(translation.records, translation.failures, offsets);
-    const pipeline = this.redis.pipeline();
-    for (const r of translation.records) for (const [name, ...args] of r.commands) pipeline.call(name, ...args);
-    const results = (await pipeline.exec()) ?? [];
+    const results = await this.send(translation.records.flatMap((r) => r.commands));
     const failures: RecordFailure[] = [...translation.failures];
     let at = 0;
     for (const r of translation.records) {
@@ -92,6 +90,21 @@ export class RedisSink implements Sink {
       failures.push({ index: r.index, error, retryable: kind === 'retryable' });
     }
     return failures.length > 0 ? { failures } : undefined;
+  }
+
+  /**
+   * One round trip for all commands: a pipeline; in a cluster, where a pipeline cannot span
+   * slots, concurrent commands that ioredis auto-pipelines per node (order per key is kept: one
+   * key, one node, one connection).
+   */
+  private async send(commands: readonly RedisCommand[]): Promise<[Error | null, unknown][]> {
+    if (this.redis instanceof Cluster) {
+      const cluster = this.redis;
+      return Promise.all(commands.map(([name, ...args]) => cluster.call(name, ...args).then((r): [null, unknown] => [null, r], (e: Error): [Error, null] => [e, null])));
+    }
+    const pipeline = this.redis.pipeline();
+    for (const [name, ...args] of commands) pipeline.call(name, ...args);
+    return ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
   }
 
   async stop(): Promise<void> {
@@ -172,7 +185,7 @@ export class RedisSink implements Sink {
       ...(tls && { tls }),
     };
     const hosts = (o.nodes ?? []).map((n) => ({ host: n.slice(0, n.lastIndexOf(':')), port: Number(n.slice(n.lastIndexOf(':') + 1)) }));
-    if (o.mode === 'cluster') return new Cluster(hosts, { lazyConnect: true, enableOfflineQueue: false, redisOptions: common });
+    if (o.mode === 'cluster') return new Cluster(hosts, { lazyConnect: true, enableOfflineQueue: false, enableAutoPipelining: true, redisOptions: common });
     if (o.mode === 'sentinel') return new Redis({ ...common, sentinels: hosts, name: o.master_name! });
     return new Redis(o.url, common);
   }
