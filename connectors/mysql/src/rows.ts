@@ -82,14 +82,13 @@ export class RowMapper {
     if (typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value)) {
       throw new Error(`the value is ${describe(value)}, not a JSON object: declare \`columns\` to map it`);
     }
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0) throw new Error('the value is an empty object: no column to write');
     const columns: string[] = [];
     const values: unknown[] = [];
-    for (const [name, v] of entries) {
+    for (const name in value) {
       columns.push(this.column(name));
-      values.push(v);
+      values.push((value as Record<string, unknown>)[name]);
     }
+    if (columns.length === 0) throw new Error('the value is an empty object: no column to write');
     return { columns, values };
   }
 

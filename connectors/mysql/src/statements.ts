@@ -36,7 +36,7 @@ export function buildStatements(ops: readonly RowOp[], mode: 'insert' | 'upsert'
       groups.push(started);
     }
   }
-  return groups.flatMap((group) => split(group.map(encoded), limits).map((chunk) => statement(chunk, mode, key)));
+  return groups.flatMap((group) => split(group, limits).map((chunk) => ({ sql: sqlFor(chunk.ops, mode, key), params: chunk.params, ops: chunk.ops })));
 }
 
 function sameShape(a: RowOp, b: RowOp): boolean {
@@ -45,49 +45,63 @@ function sameShape(a: RowOp, b: RowOp): boolean {
   return true;
 }
 
-interface EncodedOp {
-  readonly op: RowOp;
-  readonly params: readonly Value[];
-  readonly bytes: number;
+interface Chunk {
+  readonly ops: RowOp[];
+  readonly params: Value[];
 }
 
-function encoded(op: RowOp): EncodedOp {
-  const params = op.values.map(encode);
-  return { op, params, bytes: paramBytes(params) };
-}
-
-/** Chunks of a group that stay within the limits; a single oversized row still gets its own. */
-function split(group: readonly EncodedOp[], limits: StatementLimits): EncodedOp[][] {
-  const chunks: EncodedOp[][] = [];
-  let chunk: EncodedOp[] = [];
+/**
+ * Chunks of a group that stay within the limits, their parameters encoded on the way (one
+ * array per chunk: this is the per-record hot path); a single oversized row still gets its own.
+ */
+function split(group: readonly RowOp[], limits: StatementLimits): Chunk[] {
+  const chunks: Chunk[] = [];
+  let chunk: Chunk = { ops: [], params: [] };
   let bytes = 0;
-  let params = 0;
   for (const op of group) {
-    const size = op.bytes;
-    if (chunk.length > 0 && (bytes + size > limits.maxBytes || params + op.params.length > limits.maxParams)) {
-      chunks.push(chunk);
-      chunk = [];
-      bytes = 0;
-      params = 0;
+    const start = chunk.params.length;
+    let size = 0;
+    for (const value of op.values) {
+      const param = encode(value);
+      chunk.params.push(param);
+      size += paramBytes(param);
     }
-    chunk.push(op);
-    bytes += size;
-    params += op.params.length;
+    if (chunk.ops.length > 0 && (bytes + size > limits.maxBytes || chunk.params.length > limits.maxParams)) {
+      const moved = chunk.params.splice(start);
+      chunks.push(chunk);
+      chunk = { ops: [op], params: moved };
+      bytes = size;
+    } else {
+      chunk.ops.push(op);
+      bytes += size;
+    }
   }
-  if (chunk.length > 0) chunks.push(chunk);
+  if (chunk.ops.length > 0) chunks.push(chunk);
   return chunks;
 }
 
-function statement(chunk: readonly EncodedOp[], mode: 'insert' | 'upsert', key: readonly string[] | undefined): Statement {
-  const ops = chunk.map((e) => e.op);
+/** Statement texts by shape and row count: full batches repeat the same few. */
+const texts = new Map<string, string>();
+
+function sqlFor(ops: readonly RowOp[], mode: 'insert' | 'upsert', key: readonly string[] | undefined): string {
   const first = ops[0]!;
+  const id = `${mode}|${first.table.sql}|${first.kind}|${first.columns.join(',')}|${ops.length}`;
+  let sql = texts.get(id);
+  if (sql === undefined) {
+    sql = statementText(first, ops.length, mode, key);
+    if (texts.size >= 1000) texts.clear();
+    texts.set(id, sql);
+  }
+  return sql;
+}
+
+function statementText(first: RowOp, rows: number, mode: 'insert' | 'upsert', key: readonly string[] | undefined): string {
   const columns = first.columns.map(quote);
-  const params = chunk.flatMap((e) => e.params);
   const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const tuples = ops.map(() => tuple).join(', ');
+  const tuples = Array.from({ length: rows }, () => tuple).join(', ');
   if (first.kind === 'delete') {
-    const where = columns.length === 1 ? `${columns[0]} IN (${ops.map(() => '?').join(', ')})` : `(${columns.join(', ')}) IN (${tuples})`;
-    return { sql: `DELETE FROM ${first.table.sql} WHERE ${where}`, params, ops };
+    const where = columns.length === 1 ? `${columns[0]} IN (${Array.from({ length: rows }, () => '?').join(', ')})` : `(${columns.join(', ')}) IN (${tuples})`;
+    return `DELETE FROM ${first.table.sql} WHERE ${where}`;
   }
   let sql = `INSERT INTO ${first.table.sql} (${columns.join(', ')}) VALUES ${tuples}`;
   if (mode === 'upsert') {
@@ -96,16 +110,12 @@ function statement(chunk: readonly EncodedOp[], mode: 'insert' | 'upsert', key: 
     // VALUES(col) rather than a row alias: MariaDB has no row alias, MySQL 8 still takes VALUES().
     sql += ` ON DUPLICATE KEY UPDATE ${updated.length > 0 ? updated.map((c) => `${c} = VALUES(${c})`).join(', ') : `${columns[0]} = ${columns[0]}`}`;
   }
-  return { sql, params, ops };
+  return sql;
 }
 
-/** Bytes a row's values take on the wire, near enough to keep under the packet limit. */
-function paramBytes(values: readonly Value[]): number {
-  let bytes = 0;
-  for (const v of values) {
-    if (typeof v === 'string') bytes += Buffer.byteLength(v) + 9;
-    else if (Buffer.isBuffer(v)) bytes += v.length + 9;
-    else bytes += 9;
-  }
-  return bytes;
+/** Bytes a value takes on the wire, near enough to keep under the packet limit. */
+function paramBytes(v: Value): number {
+  if (typeof v === 'string') return Buffer.byteLength(v) + 9;
+  if (Buffer.isBuffer(v)) return v.length + 9;
+  return 9;
 }
