@@ -9,4 +9,8 @@ command -v kcat >/dev/null || { echo "[bench] kcat is needed (apt-get install kc
 [[ -x /usr/bin/time ]] || { echo "[bench] /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
 [[ -f bench/dist/src/main.js ]] || { echo "[bench] not built: run npx tsc -b first" >&2; exit 1; }
 
+# The peer, Kafka Connect, from Maven Central (cached), for case k.
+BENCH_CONNECT_LIB=$(source integration-tests/services/lib.sh && maven_fetch kafka-connect integration-tests/services/kafka-connect/pom.xml)
+export BENCH_CONNECT_LIB
+
 bash scripts/with-services.sh kafka redis mariadb -- node bench/dist/src/main.js

@@ -15,13 +15,13 @@ import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
 const sink = args.sink;
-if (sink !== 'null' && sink !== 'file' && sink !== 'redis' && sink !== 'mysql') throw new Error('--sink null|file|redis|mysql');
+if (sink !== 'null' && sink !== 'file' && sink !== 'file-value' && sink !== 'redis' && sink !== 'mysql') throw new Error('--sink null|file|file-value|redis|mysql');
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const redisKey = `bench:sinkhub:${args.group}`;
 const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysql = sink === 'mysql' ? benchPool() : undefined;
 if (mysql) await createBenchTable(mysql, mysqlTable);
-if (sink === 'file' && !args.dir) throw new Error('--sink file needs --dir');
+if (sink.startsWith('file') && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
 const counter = new WriteCounter();
@@ -39,6 +39,7 @@ const { file, registry } = Hub.validate(
           sink === 'null' ? { type: 'null' }
           : sink === 'redis' ? { type: 'redis', url: REDIS_URL, command: 'RPUSH', key: redisKey }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
+          : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
         delivery: sink === 'null' ? 'at-least-once' : 'exactly-once',
       },

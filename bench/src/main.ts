@@ -33,6 +33,8 @@ const TITLES: Record<CaseId, string> = {
   r: 'sinkhub → Redis RPUSH, exactly-once',
   'm-raw': 'mysql2 multi-row INSERTs, no Kafka',
   m: 'sinkhub → MySQL insert, exactly-once',
+  'd-value': 'sinkhub → file, values only, exactly-once',
+  k: 'Kafka Connect FileStreamSink → file, values only (peer)',
 };
 
 const params = paramsFromEnv();
@@ -108,23 +110,34 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     if (bytes !== d.records) throw new Error(`kcat consumed ${bytes} records, expected ${d.records}`);
     return toResult(id, command, d, run, { records: bytes, firstAtMs, measuredMs: lastAtMs - firstAtMs, stopMs: null, vmHwmKb: 0 }, {});
   }
-  if (id === 'd') {
+  if (id === 'k') {
+    const dir = await mkdtemp(join(tmpdir(), 'sinkhub-bench-connect-'));
+    try {
+      const command = nodeCase('case-connect-file.js', '--dir', dir);
+      const run = await runMeasured(command, { brokerPid });
+      const timing = caseTiming(run, 'case k');
+      return toResult(id, command, d, run, timing, timing.detail ?? {});
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  if (id === 'd' || id === 'd-value') {
     const dir = await mkdtemp(join(tmpdir(), 'sinkhub-bench-file-'));
     try {
-      const command = nodeCase('case-pipeline.js', '--sink', 'file', '--dir', dir);
+      const command = nodeCase('case-pipeline.js', '--sink', id === 'd' ? 'file' : 'file-value', '--dir', dir);
       const run = await runMeasured(command, { brokerPid });
-      const timing = caseTiming(run, 'case d');
+      const timing = caseTiming(run, `case ${id}`);
       const check = await checkPublished(dir, d.partitions);
       if (check.lines !== d.records || check.rangeProblems.length > 0) {
-        throw new Error(`case d published ${check.lines} lines in ${check.files} files, expected ${d.records}; ${check.rangeProblems.join('; ')}`);
+        throw new Error(`case ${id} published ${check.lines} lines in ${check.files} files, expected ${d.records}; ${check.rangeProblems.join('; ')}`);
       }
-      log(`case d: ${check.files} published files hold exactly ${check.lines} lines (${(check.bytes / 1e6).toFixed(0)} MB), offset ranges contiguous`);
+      log(`case ${id}: ${check.files} published files hold exactly ${check.lines} lines (${(check.bytes / 1e6).toFixed(0)} MB), offset ranges contiguous`);
       return toResult(id, command, d, run, timing, { ...timing.detail, published: check, outputDir: dir });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const commands: Record<Exclude<CaseId, 'a' | 'd'>, string[]> = {
+  const commands: Record<Exclude<CaseId, 'a' | 'd' | 'd-value' | 'k'>, string[]> = {
     b: nodeCase('case-kafkajs.js'),
     'b-json': nodeCase('case-kafkajs.js', '--format', 'json'),
     b2: nodeCase('case-confluent.js'),

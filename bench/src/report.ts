@@ -54,6 +54,8 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['b2', 'a', '@confluentinc/kafka-javascript against kcat'],
   ['r', 'r-raw', 'sinkhub → Redis (RPUSH, exactly-once) against RPUSH pipelines driven directly, no Kafka'],
   ['r', 'b-json', 'sinkhub → Redis against consuming and decoding alone'],
+  ['d-value', 'k', 'sinkhub → file, values only (exactly-once) against Kafka Connect’s FileStreamSink (at-least-once): the peer, same output'],
+  ['d', 'k', 'sinkhub → file with record metadata on each line against Kafka Connect’s FileStreamSink'],
   ['m', 'm-raw', 'sinkhub → MySQL (insert, exactly-once) against multi-row INSERTs driven directly, no Kafka'],
   ['m', 'b-json', 'sinkhub → MySQL against consuming and decoding alone'],
 ];
