@@ -54,11 +54,14 @@ start() {
   make_certs "$STATE_DIR/redis-tls"
   run redis-tls "$TLS_PORT" --port 0 --tls-port "$TLS_PORT" --dir "$dir" --tls-cert-file "$STATE_DIR/redis-tls/server.crt" \
     --tls-key-file "$STATE_DIR/redis-tls/server.key" --tls-ca-cert-file "$STATE_DIR/redis-tls/ca.pem" --tls-auth-clients no
+  # scripts/with-services.sh knows a start was its own by a new $STATE_DIR/<service>.pid.
+  cp "$STATE_DIR/redis-tls.pid" "$STATE_DIR/redis-topologies.pid"
   log "redis cluster on ${CLUSTER_PORTS[*]}, sentinel on $SENTINEL_PORT (master $MASTER_PORT), TLS on $TLS_PORT"
 }
 
 stop() {
   for name in "${NAMES[@]}"; do stop_pid "$name"; done
+  rm -f "$STATE_DIR/redis-topologies.pid"
 }
 
 status() {
