@@ -33,7 +33,7 @@ const TITLES: Record<CaseId, string> = {
   r: 'sinkhub → Redis RPUSH, exactly-once',
   'm-raw': 'mysql2 multi-row INSERTs, no Kafka',
   m: 'sinkhub → MySQL insert, exactly-once',
-  'd-value': 'sinkhub → file, values only, exactly-once',
+  'd-value': 'sinkhub → file, values only (JSON decoded and re-encoded), exactly-once',
   k: 'Kafka Connect FileStreamSink → file, values only (peer)',
 };
 
