@@ -66,3 +66,9 @@ export const REDIS_SENTINELS = (process.env['REDIS_SENTINELS'] ?? '127.0.0.1:170
 export const REDIS_SENTINEL_MASTER = process.env['REDIS_SENTINEL_MASTER'] ?? 'sinkhub-master';
 export const REDIS_TLS_URL = process.env['REDIS_TLS_URL'] ?? 'rediss://127.0.0.1:17020';
 export const REDIS_TLS_CA = process.env['REDIS_TLS_CA'] ?? `${process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname}/redis-tls/ca.pem`;
+
+/** InfluxDB 1.x (services/influxdb.sh): the v1 API, user sinkhub/sinkhub-secret, database `sinkhub`. */
+export const INFLUXDB_URL = process.env['INFLUXDB_URL'] ?? 'http://127.0.0.1:8086';
+export const INFLUXDB_USER = process.env['INFLUXDB_USER'] ?? 'sinkhub';
+export const INFLUXDB_PASSWORD = process.env['INFLUXDB_PASSWORD'] ?? 'sinkhub-secret';
+export const INFLUXDB_DATABASE = process.env['INFLUXDB_DATABASE'] ?? 'sinkhub';
