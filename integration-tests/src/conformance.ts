@@ -25,6 +25,8 @@ export interface ConformanceTarget {
   sink(topic: string): string;
   /** The `id`s the target holds for `topic`, one entry per stored record (duplicates included). */
   readIds(topic: string): Promise<number[]>;
+  /** Prepares the target for `topic` before a pipeline writes to it (say, a table with dedup keys). */
+  prepare?(topic: string): Promise<void>;
   /** Records in a batch (default 100); large targets may want more. */
   readonly maxRecords?: number;
 }
@@ -67,6 +69,7 @@ export function conformanceSuite(target: ConformanceTarget): void {
     it('writes what it consumes and reads back each record', { timeout: 60_000 }, async () => {
       const topic = uniqueName('conf-basic');
       await createTopic(topic, 2);
+      await target.prepare?.(topic);
       await produce(topic, jsonEvents(1000), 2);
       const proc = SinkhubProcess.run(yaml(topic));
       await eventually(async () => new Set(await target.readIds(topic)).size >= 1000, 45_000, '1000 records in the target');
@@ -79,6 +82,7 @@ export function conformanceSuite(target: ConformanceTarget): void {
       const topic = uniqueName('conf-poison');
       const dlq = `${topic}-dlq`;
       await createTopic(topic, 1);
+      await target.prepare?.(topic);
       const messages: TestMessage[] = jsonEvents(500).flatMap((m, i) => (i % 50 === 0 ? [{ key: `bad-${i}`, value: `{"id": ${i},` }, m] : [m]));
       await produce(topic, messages);
       const proc = SinkhubProcess.run(yaml(topic, { dlq }));
@@ -95,6 +99,7 @@ export function conformanceSuite(target: ConformanceTarget): void {
       const RECORDS = 50_000;
       const topic = uniqueName('conf-crash');
       await createTopic(topic, 4);
+      await target.prepare?.(topic);
       const producing = produceOverTime(topic, jsonEvents(RECORDS), 4, 20_000, 40);
       // Kafka offsets are committed only every 5 s, so each kill leaves written records past the
       // group's offset: only the sink's own exactly-once mechanism keeps them from coming twice.
@@ -122,6 +127,7 @@ export function conformanceSuite(target: ConformanceTarget): void {
         const RECORDS = 10_000;
         const topic = uniqueName('conf-outage');
         await createTopic(topic, 2);
+        await target.prepare?.(topic);
         const producing = produceOverTime(topic, jsonEvents(RECORDS), 2, 15_000);
         const proc = SinkhubProcess.run(yaml(topic));
         await eventually(async () => new Set(await target.readIds(topic)).size >= 1000, 60_000, 'records flowing');

@@ -72,3 +72,6 @@ export const INFLUXDB_URL = process.env['INFLUXDB_URL'] ?? 'http://127.0.0.1:808
 export const INFLUXDB_USER = process.env['INFLUXDB_USER'] ?? 'sinkhub';
 export const INFLUXDB_PASSWORD = process.env['INFLUXDB_PASSWORD'] ?? 'sinkhub-secret';
 export const INFLUXDB_DATABASE = process.env['INFLUXDB_DATABASE'] ?? 'sinkhub';
+
+/** QuestDB (services/questdb.sh): InfluxDB line protocol at /api/v2/write, SQL at /exec. */
+export const QUESTDB_URL = process.env['QUESTDB_URL'] ?? 'http://127.0.0.1:9000';
