@@ -6,18 +6,22 @@
  *                 pipeline handled N records; the graceful stop then publishes the rest.
  */
 import { Hub } from '@sinkhub/core';
+import influxdbSink from '@sinkhub/influxdb';
 import mysqlSink from '@sinkhub/mysql';
 import redisSink from '@sinkhub/redis';
 import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
+import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
-const sink = args.sink;
-if (sink !== 'null' && sink !== 'file' && sink !== 'file-value' && sink !== 'redis' && sink !== 'mysql') throw new Error('--sink null|file|file-value|redis|mysql');
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb'] as const;
+const sink = args.sink as (typeof SINKS)[number];
+if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const redisKey = `bench:sinkhub:${args.group}`;
+const influxMeasurement = `sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysql = sink === 'mysql' ? benchPool() : undefined;
 if (mysql) await createBenchTable(mysql, mysqlTable);
@@ -38,6 +42,7 @@ const { file, registry } = Hub.validate(
         sink:
           sink === 'null' ? { type: 'null' }
           : sink === 'redis' ? { type: 'redis', url: REDIS_URL, command: 'RPUSH', key: redisKey }
+          : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
@@ -45,7 +50,7 @@ const { file, registry } = Hub.validate(
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -71,6 +76,12 @@ if (sink === 'redis') {
   await redis.del(redisKey, `sinkhub:offsets:bench-redis`);
   await redis.quit();
   if (stored !== args.records) throw new Error(`redis list holds ${stored} records, expected ${args.records}`);
+  detail['stored'] = stored;
+}
+if (sink === 'influxdb') {
+  // Read back: one point per record (series `type`, time `ts`: all distinct in the data set).
+  const stored = await countPointsAndDrop(influxMeasurement);
+  if (stored !== args.records) throw new Error(`influxdb holds ${stored} points, expected ${args.records}`);
   detail['stored'] = stored;
 }
 if (mysql) {

@@ -35,6 +35,8 @@ const TITLES: Record<CaseId, string> = {
   m: 'sinkhub → MySQL insert, exactly-once',
   'd-value': 'sinkhub → file, values only (JSON decoded and re-encoded), exactly-once',
   k: 'Kafka Connect FileStreamSink → file, values only (peer)',
+  'i-raw': 'InfluxDB v1 line-protocol writes of 5000 points, no Kafka',
+  i: 'sinkhub → InfluxDB (v1 API), exactly-once',
 };
 
 const params = paramsFromEnv();
@@ -147,6 +149,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     r: nodeCase('case-pipeline.js', '--sink', 'redis'),
     'm-raw': nodeCase('case-mysql-raw.js'),
     m: nodeCase('case-pipeline.js', '--sink', 'mysql'),
+    'i-raw': nodeCase('case-influxdb-raw.js'),
+    i: nodeCase('case-pipeline.js', '--sink', 'influxdb'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

@@ -58,6 +58,8 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['d', 'k', 'sinkhub → file with record metadata on each line against Kafka Connect’s FileStreamSink'],
   ['m', 'm-raw', 'sinkhub → MySQL (insert, exactly-once) against multi-row INSERTs driven directly, no Kafka'],
   ['m', 'b-json', 'sinkhub → MySQL against consuming and decoding alone'],
+  ['i', 'i-raw', 'sinkhub → InfluxDB (v1, exactly-once by idempotence) against line-protocol writes driven directly, no Kafka'],
+  ['i', 'b-json', 'sinkhub → InfluxDB against consuming and decoding alone'],
 ];
 
 export function ratios(cases: readonly CaseResult[]): Ratio[] {
