@@ -75,3 +75,6 @@ export const INFLUXDB_DATABASE = process.env['INFLUXDB_DATABASE'] ?? 'sinkhub';
 
 /** QuestDB (services/questdb.sh): InfluxDB line protocol at /api/v2/write, SQL at /exec. */
 export const QUESTDB_URL = process.env['QUESTDB_URL'] ?? 'http://127.0.0.1:9000';
+
+/** Elasticsearch (services/elasticsearch.sh, docker/elasticsearch.yml): plain HTTP, security off. */
+export const ELASTICSEARCH_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200';

@@ -26,8 +26,10 @@ export class ElasticsearchSink implements Sink {
 
   async connect(): Promise<void> {
     try {
-      const info = await this.client.info({}, { requestTimeout: this.options.request_timeout_ms });
-      this.context.logger.info({ cluster: info.cluster_name, version: info.version.number }, 'connected to elasticsearch');
+      // Cluster health rather than `GET /`: it needs only the monitor privilege, and Elastic's
+      // minimal distribution (the one the tests run) has no handler for `/`.
+      const health = await this.client.cluster.health({}, { requestTimeout: this.options.request_timeout_ms });
+      this.context.logger.info({ cluster: health.cluster_name, status: health.status }, 'connected to elasticsearch');
       const template = this.options.index_template;
       if (template) await this.client.indices.putIndexTemplate({ name: template.name, ...template.body });
     } catch (error) {
