@@ -6,21 +6,25 @@
  *                 pipeline handled N records; the graceful stop then publishes the rest.
  */
 import { Hub } from '@sinkhub/core';
+import { Client } from '@elastic/elasticsearch';
+import elasticsearchSink from '@sinkhub/elasticsearch';
 import influxdbSink from '@sinkhub/influxdb';
 import mysqlSink from '@sinkhub/mysql';
 import redisSink from '@sinkhub/redis';
 import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
+import { ELASTICSEARCH_URL, countAndDrop as countDocumentsAndDrop } from './elasticsearch-target.js';
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const redisKey = `bench:sinkhub:${args.group}`;
+const esIndex = `bench-sinkhub-${args.group}`;
 const influxMeasurement = `sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysql = sink === 'mysql' ? benchPool() : undefined;
@@ -42,6 +46,7 @@ const { file, registry } = Hub.validate(
         sink:
           sink === 'null' ? { type: 'null' }
           : sink === 'redis' ? { type: 'redis', url: REDIS_URL, command: 'RPUSH', key: redisKey }
+          : sink === 'elasticsearch' ? { type: 'elasticsearch', nodes: [ELASTICSEARCH_URL], index: esIndex, id: 'offset' }
           : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
@@ -50,7 +55,7 @@ const { file, registry } = Hub.validate(
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -76,6 +81,14 @@ if (sink === 'redis') {
   await redis.del(redisKey, `sinkhub:offsets:bench-redis`);
   await redis.quit();
   if (stored !== args.records) throw new Error(`redis list holds ${stored} records, expected ${args.records}`);
+  detail['stored'] = stored;
+}
+if (sink === 'elasticsearch') {
+  // Read back: one document per record (ids from topic/partition/offset).
+  const client = new Client({ node: ELASTICSEARCH_URL });
+  const stored = await countDocumentsAndDrop(client, esIndex);
+  await client.close();
+  if (stored !== args.records) throw new Error(`elasticsearch holds ${stored} documents, expected ${args.records}`);
   detail['stored'] = stored;
 }
 if (sink === 'influxdb') {

@@ -37,6 +37,8 @@ const TITLES: Record<CaseId, string> = {
   k: 'Kafka Connect FileStreamSink → file, values only (peer)',
   'i-raw': 'InfluxDB v1 line-protocol writes of 5000 points, no Kafka',
   i: 'sinkhub → InfluxDB (v1 API), exactly-once',
+  'e-raw': 'Elasticsearch bulk requests of 1000, 2 in flight, no Kafka',
+  e: 'sinkhub → Elasticsearch, offset ids, exactly-once',
 };
 
 const params = paramsFromEnv();
@@ -151,6 +153,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     m: nodeCase('case-pipeline.js', '--sink', 'mysql'),
     'i-raw': nodeCase('case-influxdb-raw.js'),
     i: nodeCase('case-pipeline.js', '--sink', 'influxdb'),
+    'e-raw': nodeCase('case-elasticsearch-raw.js'),
+    e: nodeCase('case-pipeline.js', '--sink', 'elasticsearch'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

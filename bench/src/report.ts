@@ -60,6 +60,8 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['m', 'b-json', 'sinkhub → MySQL against consuming and decoding alone'],
   ['i', 'i-raw', 'sinkhub → InfluxDB (v1, exactly-once by idempotence) against line-protocol writes driven directly, no Kafka'],
   ['i', 'b-json', 'sinkhub → InfluxDB against consuming and decoding alone'],
+  ['e', 'e-raw', 'sinkhub → Elasticsearch (offset ids, exactly-once) against bulk requests driven directly, no Kafka'],
+  ['e', 'b-json', 'sinkhub → Elasticsearch against consuming and decoding alone'],
 ];
 
 export function ratios(cases: readonly CaseResult[]): Ratio[] {

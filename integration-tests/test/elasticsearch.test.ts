@@ -103,6 +103,19 @@ describe('elasticsearch connector', () => {
     assert.deepEqual([ns.length, new Set(ns).size], [1000, 1000]);
   });
 
+  it('data streams (action create, from an index template) and an ingest pipeline', { timeout: 90_000 }, async () => {
+    const stream = uniqueName('logs-sinkhub');
+    const template = JSON.stringify({ name: stream, body: { index_patterns: [stream], data_stream: {}, priority: 500 } });
+    const pipeline = uniqueName('sinkhub-pipeline');
+    await es().ingest.putPipeline({ id: pipeline, description: 'no processors: this distribution has none', processors: [] });
+    const messages = events(40).map((m) => ({ key: m.key, value: JSON.stringify({ ...(JSON.parse(String(m.value)) as object), '@timestamp': new Date(BASE).toISOString() }) }));
+    await runSink(`type: elasticsearch\n${nodes}\nindex: "${stream}"\naction: create\npipeline: ${pipeline}\nindex_template: ${template}`, messages, async () => (await docCount(stream)) === 40);
+    // `_resolve/index`: this distribution has no GET `_data_stream`.
+    const resolved = await es().indices.resolveIndex({ name: stream, expand_wildcards: 'all' });
+    assert.equal(resolved.data_streams[0]?.name, stream, 'the documents went into a data stream');
+    assert.ok(resolved.data_streams[0]!.backing_indices[0]!.startsWith(`.ds-${stream}`), 'backed by .ds- indices');
+  });
+
   it('id: none is at-least-once: refused for exactly-once, allowed otherwise', { timeout: 60_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-es-')), 'p.yaml');
     writeFileSync(file, `kafka: { brokers: [127.0.0.1:9092] }\npipelines:\n  - name: p\n    source: { topics: [t] }\n    sink: { type: elasticsearch, index: i, id: none }\n    delivery: exactly-once\n`);
