@@ -20,12 +20,20 @@ PORT=${ELASTICSEARCH_PORT:-$url_port}
 TRANSPORT_PORT=${ELASTICSEARCH_TRANSPORT_PORT:-$((PORT + 100))}
 HEAP=${ELASTICSEARCH_HEAP:-512m}
 START_TIMEOUT=${ELASTICSEARCH_START_TIMEOUT:-120}
-ES_STATE="$STATE_DIR/elasticsearch"
+# NAME keys the PID, log and state files, so a second, secured instance can run beside this one
+# (services/elasticsearch-secure.sh: ES_SECURE=1, TLS on HTTP, users from the file realm).
+NAME=${ES_NAME:-elasticsearch}
+SECURE=${ES_SECURE:-0}
+ES_STATE="$STATE_DIR/$NAME"
+ES_ADMIN=${ELASTICSEARCH_USER_NAME:-sinkhub}
+ES_ADMIN_PASSWORD=${ELASTICSEARCH_PASSWORD:-sinkhub-secret}
+CURL_OPTS=()
+[[ $SECURE == 1 ]] && CURL_OPTS=(--cacert "$ES_STATE/config/certs/ca.pem" -u "$ES_ADMIN:$ES_ADMIN_PASSWORD")
 ES_USER=
 [[ $(id -u) == 0 ]] && ES_USER=${ELASTICSEARCH_USER:-sinkhub-es}
 
 # healthy URL WAIT_S: the cluster at URL reports yellow or green within WAIT_S seconds.
-healthy() { curl -fsS -m $(($2 + 5)) "$1/_cluster/health?wait_for_status=yellow&timeout=${2}s" >/dev/null 2>&1; }
+healthy() { curl -fsS "${CURL_OPTS[@]}" -m $(($2 + 5)) "$1/_cluster/health?wait_for_status=yellow&timeout=${2}s" >/dev/null 2>&1; }
 
 # unpack ZIP: the distribution's directory, unpacked once into the cache.
 unpack() {
@@ -42,6 +50,18 @@ unpack() {
   printf '%s' "$home"
 }
 
+# The security part of elasticsearch.yml: off, or on with TLS on HTTP (a CA made here).
+security_settings() {
+  if [[ $SECURE != 1 ]]; then echo 'xpack.security.enabled: false'; return; fi
+  cat <<SEC
+xpack.security.enabled: true
+xpack.security.http.ssl.enabled: true
+xpack.security.http.ssl.certificate: certs/server.crt
+xpack.security.http.ssl.key: certs/server.key
+xpack.security.http.ssl.certificate_authorities: [certs/ca.pem]
+SEC
+}
+
 start() {
   if port_open 127.0.0.1 "$PORT"; then
     log "elasticsearch: something already answers on 127.0.0.1:$PORT; using it"
@@ -56,6 +76,7 @@ start() {
 
   mkdir -p "$ES_STATE"/{config,data,logs,tmp}; ES_STATE=$(cd "$ES_STATE" && pwd)
   cp "$home/config/jvm.options" "$home/config/log4j2.properties" "$ES_STATE/config/"
+  [[ $SECURE == 1 && ! -f $ES_STATE/config/certs/ca.pem ]] && make_certs "$ES_STATE/config/certs"
   cat >"$ES_STATE/config/elasticsearch.yml" <<YML
 cluster.name: sinkhub
 node.name: sinkhub-es
@@ -66,11 +87,19 @@ transport.port: $TRANSPORT_PORT
 discovery.type: single-node
 path.data: $ES_STATE/data
 path.logs: $ES_STATE/logs
-xpack.security.enabled: false
+$(security_settings)
 # Tests clean up with DELETE /prefix-*; a full disk must not turn the indices read-only.
 action.destructive_requires_name: false
 cluster.routing.allocation.disk.threshold_enabled: false
 YML
+  if [[ $SECURE == 1 ]] && ! grep -q "^$ES_ADMIN:" "$ES_STATE/config/users" 2>/dev/null; then
+    # A superuser in the file realm, for basic auth. (API keys live in the .security index, which
+    # this distribution cannot create: it lacks the analysis module the index needs.)
+    touch "$ES_STATE/config/users" "$ES_STATE/config/users_roles"
+    ES_PATH_CONF="$ES_STATE/config" ES_JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")" \
+      "$home/bin/elasticsearch-users" useradd "$ES_ADMIN" -p "$ES_ADMIN_PASSWORD" -r superuser >&2 ||
+      { log "$NAME: could not add the user $ES_ADMIN"; return 1; }
+  fi
   local as_es=()  # the prefix that runs a command as the server's user; setpriv execs it: same PID
   if [[ -n $ES_USER ]]; then
     id "$ES_USER" >/dev/null 2>&1 || { log "creating user $ES_USER: Elasticsearch refuses to run as root"; useradd -m "$ES_USER"; }
@@ -97,23 +126,23 @@ YML
   (cd "$ES_STATE" && exec env -u JAVA_HOME ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" \
     ES_TMPDIR="$ES_STATE/tmp" ES_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP ${ES_JAVA_OPTS:-}" \
     setsid nohup "${as_es[@]}" "$home/bin/elasticsearch" -p "$ES_STATE/server.pid") \
-    >"$STATE_DIR/elasticsearch.log" 2>&1 &
+    >"$STATE_DIR/$NAME.log" 2>&1 &
   local pid=$! t0=$SECONDS
-  echo "$pid" >"$STATE_DIR/elasticsearch.pid"
-  wait_port elasticsearch 127.0.0.1 "$PORT" "$START_TIMEOUT" "$pid" || { stop; return 1; }
-  until healthy "http://127.0.0.1:$PORT" 5; do
+  echo "$pid" >"$STATE_DIR/$NAME.pid"
+  wait_port "$NAME" 127.0.0.1 "$PORT" "$START_TIMEOUT" "$pid" || { stop; return 1; }
+  until healthy "$URL" 5; do
     if ! kill -0 "$pid" 2>/dev/null || (( SECONDS - t0 >= START_TIMEOUT )); then
       log "elasticsearch: no yellow cluster health within ${START_TIMEOUT}s; last log lines:"
-      tail -n 30 "$STATE_DIR/elasticsearch.log" >&2 || true; stop; return 1
+      tail -n 30 "$STATE_DIR/$NAME.log" >&2 || true; stop; return 1
     fi
     sleep 1
   done
-  log "elasticsearch ${home##*/elasticsearch-} on http://127.0.0.1:$PORT in $((SECONDS - t0))s (pid $pid, data in $ES_STATE/data)"
+  log "$NAME ${home##*/elasticsearch-} on $URL in $((SECONDS - t0))s (pid $pid, data in $ES_STATE/data)"
 }
 
 stop() {
   local server; server=$(cat "$ES_STATE/server.pid" 2>/dev/null || true)
-  stop_pid elasticsearch
+  stop_pid "$NAME"
   # The launcher stops its server before exiting; should it have been killed instead, stop the server too.
   if [[ -n $server ]] && kill -0 "$server" 2>/dev/null && grep -qa org.elasticsearch "/proc/$server/cmdline"; then
     log "elasticsearch: server JVM $server outlived its launcher; stopping it"

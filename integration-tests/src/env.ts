@@ -78,3 +78,8 @@ export const QUESTDB_URL = process.env['QUESTDB_URL'] ?? 'http://127.0.0.1:9000'
 
 /** Elasticsearch (services/elasticsearch.sh, docker/elasticsearch.yml): plain HTTP, security off. */
 export const ELASTICSEARCH_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200';
+/** The secured Elasticsearch (services/elasticsearch-secure.sh): HTTPS with its CA, basic auth. */
+export const ELASTICSEARCH_SECURE_URL = process.env['ELASTICSEARCH_SECURE_URL'] ?? 'https://127.0.0.1:9210';
+export const ELASTICSEARCH_SECURE_CA = process.env['ELASTICSEARCH_SECURE_CA'] ?? `${process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname}/elasticsearch-secure/config/certs/ca.pem`;
+export const ELASTICSEARCH_USER = process.env['ELASTICSEARCH_USER_NAME'] ?? 'sinkhub';
+export const ELASTICSEARCH_PASSWORD = process.env['ELASTICSEARCH_PASSWORD'] ?? 'sinkhub-secret';

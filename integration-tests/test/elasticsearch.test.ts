@@ -10,7 +10,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ELASTICSEARCH_URL, KAFKA_BROKERS, requireServer } from '../src/env.js';
+import { readFileSync } from 'node:fs';
+import { Client } from '@elastic/elasticsearch';
+import { ELASTICSEARCH_PASSWORD, ELASTICSEARCH_SECURE_CA, ELASTICSEARCH_SECURE_URL, ELASTICSEARCH_URL, ELASTICSEARCH_USER, KAFKA_BROKERS, hostPort, requireServer } from '../src/env.js';
 import { closeEs, docCount, elasticsearchServer, es, fieldValues } from '../src/elasticsearch.js';
 import { committedOffsets, createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
@@ -125,6 +127,41 @@ describe('elasticsearch connector', () => {
     const { topic } = await runSink(`type: elasticsearch\n${nodes}\nindex: TOPIC\nid: none`, events(10), async (t) => (await docCount(t)) === 10, { delivery: 'at-least-once' });
     const hit = await es().search({ index: topic, size: 1 });
     assert.ok(!hit.hits.hits[0]!._id!.startsWith(topic), 'a server-generated id');
+  });
+
+  it('security on: basic auth and TLS with a CA file; a wrong password or an unknown CA stop the start, naming the server', { timeout: 120_000 }, async () => {
+    await requireServer('Elasticsearch (security on)', hostPort(ELASTICSEARCH_SECURE_URL));
+    const secure = new Client({ node: ELASTICSEARCH_SECURE_URL, auth: { username: ELASTICSEARCH_USER, password: ELASTICSEARCH_PASSWORD }, tls: { ca: readFileSync(ELASTICSEARCH_SECURE_CA, 'utf8') } });
+    const count = async (index: string) => {
+      try {
+        await secure.indices.refresh({ index });
+        return (await secure.count({ index })).count;
+      } catch {
+        return 0;
+      }
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'sinkhub-es-'));
+    writeFileSync(join(dir, 'password'), `${ELASTICSEARCH_PASSWORD}\n`);
+    const base = `type: elasticsearch\nnodes: [${ELASTICSEARCH_SECURE_URL}]\nindex: TOPIC\nusername: ${ELASTICSEARCH_USER}`;
+    try {
+      await runSink(`${base}\npassword: "\${file:${join(dir, 'password')}}"\ntls: { ca_file: ${ELASTICSEARCH_SECURE_CA} }`, events(20), async (t) => (await count(t)) === 20);
+      const topic = uniqueName('es-secure-refused');
+      await createTopic(topic, 1);
+      const cases: [string, RegExp][] = [
+        [`${base}\npassword: wrong-secret\ntls: { ca_file: ${ELASTICSEARCH_SECURE_CA} }`, new RegExp(`elasticsearch at ${hostPort(ELASTICSEARCH_SECURE_URL)}: HTTP 401: security_exception unable to authenticate user \\[${ELASTICSEARCH_USER}\\]`)],
+        [`${base}\npassword: ${ELASTICSEARCH_PASSWORD}\nrequest_timeout_ms: 5000`, new RegExp(`elasticsearch at ${hostPort(ELASTICSEARCH_SECURE_URL)}: .*(certificate|self.signed)`, 'i')],
+      ];
+      for (const [sink, expected] of cases) {
+        const started = Date.now();
+        const proc = SinkhubProcess.run(pipelineYaml({ name: topic, topic, sink: sink.replaceAll('TOPIC', topic) }));
+        assert.equal(await proc.waitForExit(30_000), 1);
+        assert.ok(Date.now() - started < 20_000, 'no hang');
+        assert.match(String(proc.logs.find((l) => l.msg === 'could not start')?.['err']), expected);
+        assert.ok(!proc.stderr.some((l) => l.includes('wrong-secret') || l.includes(ELASTICSEARCH_PASSWORD)), 'no password in the logs');
+      }
+    } finally {
+      await secure.close();
+    }
   });
 
   it('an unreachable server fails the start quickly, naming it; bad options are refused at validation', { timeout: 60_000 }, async () => {
