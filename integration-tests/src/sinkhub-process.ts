@@ -1,4 +1,5 @@
 /** A `sinkhub run` child process, as a user or a supervisor would start, kill and restart it. */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,4 +100,18 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Runs `yaml` and checks the start fails as a user needs it to: exit 1 within 20 s (never a
+ * hang), the `could not start` error matching `expected` (the server named), and none of
+ * `secrets` anywhere in the logs.
+ */
+export async function expectStartFailure(yaml: string, expected: RegExp, secrets: readonly string[] = []): Promise<void> {
+  const started = Date.now();
+  const proc = SinkhubProcess.run(yaml);
+  assert.equal(await proc.waitForExit(30_000), 1);
+  assert.ok(Date.now() - started < 20_000, `no hang (${Date.now() - started} ms)`);
+  assert.match(String(proc.logs.find((l) => l.msg === 'could not start')?.['err']), expected);
+  for (const secret of secrets) assert.ok(!proc.stderr.some((l) => l.includes(secret)), 'no secret in the logs');
 }
