@@ -41,6 +41,8 @@ export interface SinkRecord extends TopicPartition {
    * replaced it): a sink writing the whole value can pass these on instead of encoding it again.
    */
   readonly rawValue?: Buffer | null;
+  /** The key's bytes as consumed (keys are never transformed); null when the message has none. */
+  readonly rawKey?: Buffer | null;
   /** Bytes of the raw key and value, used for batch sizing. */
   readonly size: number;
 }

@@ -40,6 +40,10 @@ export class PendingRecord implements SinkRecord {
     return this.valueIsRaw ? this.message.value : undefined;
   }
 
+  get rawKey(): Buffer | null {
+    return this.message.key;
+  }
+
   get headers(): Readonly<Record<string, string>> {
     return (this.stringHeaders ??= headerStrings(this.message.headers));
   }

@@ -83,3 +83,8 @@ export const ELASTICSEARCH_SECURE_URL = process.env['ELASTICSEARCH_SECURE_URL'] 
 export const ELASTICSEARCH_SECURE_CA = process.env['ELASTICSEARCH_SECURE_CA'] ?? `${process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname}/elasticsearch-secure/config/certs/ca.pem`;
 export const ELASTICSEARCH_USER = process.env['ELASTICSEARCH_USER_NAME'] ?? 'sinkhub';
 export const ELASTICSEARCH_PASSWORD = process.env['ELASTICSEARCH_PASSWORD'] ?? 'sinkhub-secret';
+
+/** RabbitMQ (services/rabbitmq.sh, docker/rabbitmq.yml): user sinkhub/sinkhub-secret on vhost `/`. */
+export const RABBITMQ_URL = process.env['RABBITMQ_URL'] ?? 'amqp://127.0.0.1:5672';
+export const RABBITMQ_USER = process.env['RABBITMQ_USER'] ?? 'sinkhub';
+export const RABBITMQ_PASSWORD = process.env['RABBITMQ_PASSWORD'] ?? 'sinkhub-secret';
