@@ -8,6 +8,8 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { BatchPolicy } from './batch-policy.js';
+import type { KafkaConfig } from './config/schema.js';
+import type { RawHeaders } from './source/source.js';
 
 export type DeliveryGuarantee = 'at-least-once' | 'exactly-once';
 
@@ -43,6 +45,8 @@ export interface SinkRecord extends TopicPartition {
   readonly rawValue?: Buffer | null;
   /** The key's bytes as consumed (keys are never transformed); null when the message has none. */
   readonly rawKey?: Buffer | null;
+  /** Kafka headers as consumed (values as bytes), for sinks that write Kafka records again. */
+  readonly rawHeaders?: RawHeaders;
   /** Bytes of the raw key and value, used for batch sizing. */
   readonly size: number;
 }
@@ -115,6 +119,8 @@ export interface SinkContext {
   readonly pipeline: string;
   readonly delivery: DeliveryGuarantee;
   readonly logger: Logger;
+  /** The file's `kafka:` connection, for sinks that write to Kafka (by default, the same cluster). */
+  readonly kafka: KafkaConfig;
 }
 
 /** Documentation of a connector's guarantee, shown by `sinkhub connectors` and the README. */

@@ -5,7 +5,7 @@
 import type { SinkRecord } from './connector.js';
 import type { FailureStage } from './dead-letter.js';
 import type { PartitionState } from './partition-state.js';
-import { headerStrings, type SourceMessage } from './source/source.js';
+import { headerStrings, type RawHeaders, type SourceMessage } from './source/source.js';
 
 /** `raw` until decoded; then written (`record`), dead-lettered (`failed`) or dropped (`filtered`). */
 export type RecordStatus = 'raw' | 'record' | 'failed' | 'filtered';
@@ -42,6 +42,10 @@ export class PendingRecord implements SinkRecord {
 
   get rawKey(): Buffer | null {
     return this.message.key;
+  }
+
+  get rawHeaders(): RawHeaders {
+    return this.message.headers;
   }
 
   get headers(): Readonly<Record<string, string>> {

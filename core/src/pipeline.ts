@@ -84,7 +84,7 @@ export class Pipeline implements SourceListener {
     this.labels = { pipeline: config.name };
     this.log = deps.logger.child({ pipeline: config.name, sink: connector.name });
     const exactlyOnce = connector.exactlyOnce?.(config.sink.options);
-    this.sink = connector.create(config.sink.options, { pipeline: config.name, delivery: config.delivery, logger: this.log });
+    this.sink = connector.create(config.sink.options, { pipeline: config.name, delivery: config.delivery, logger: this.log, kafka: deps.kafkaConfig });
     this.staged = typeof this.sink.prepare === 'function' && typeof this.sink.commit === 'function';
     this.transactional = config.delivery === 'exactly-once' && exactlyOnce === 'transactional';
     if (config.delivery === 'exactly-once') checkSinkShape(connector.name, this.sink, exactlyOnce);

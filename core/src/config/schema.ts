@@ -29,6 +29,9 @@ export const kafkaSchema = z
   })
   .describe('Connection to Kafka, shared by the pipelines of the file.');
 
+/** A Kafka connection without the schema registry: the shape of a sink's target cluster. */
+export const kafkaConnectionSchema = kafkaSchema.omit({ schema_registry: true });
+
 const sourceSchema = z
   .strictObject({
     topics: z.array(z.string().min(1)).min(1).optional().describe('Topics to consume.'),
