@@ -13,7 +13,7 @@ import type { BatchPolicy } from './batch-policy.js';
 import type { KafkaConfig, PipelineConfig } from './config/schema.js';
 import type { ConnectorDefinition, ExactlyOnceMode, OffsetUpdate, Sink, SinkRecord, StoredOffset, TopicPartition } from './connector.js';
 import { DeadLetterQueue, type DeadLetter, type FailureStage } from './dead-letter.js';
-import { errorMessage, isRetryable } from './errors.js';
+import { FencedError, errorMessage, isRetryable } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { PartitionState, partitionKey } from './partition-state.js';
@@ -42,6 +42,8 @@ export interface PipelineDeps {
 
 /** How often idle pipelines wake up to publish due files and commit. */
 const IDLE_TICK_MS = 1000;
+/** Attempts to publish a unit the sink calls fenced while its partition still looks assigned. */
+const FENCED_PUBLISH_ATTEMPTS = 8;
 
 export class Pipeline implements SourceListener {
   readonly name: string;
@@ -198,35 +200,54 @@ export class Pipeline implements SourceListener {
 
   // ---- writing ----
 
+  /**
+   * Takes batches in arrival order. The next batch is decoded while the previous one is being
+   * written, so the sink's round trips overlap the decoding CPU; the writes themselves (and
+   * publishing) stay one at a time, in order.
+   */
   private async runWriteLoop(): Promise<void> {
+    let writing: Promise<void> = Promise.resolve();
     try {
       for (;;) {
         const items = await this.accumulator.next(IDLE_TICK_MS);
         const draining = this.status !== 'running';
-        if (this.abort.signal.aborted) return;
-        await this.serial(async () => {
-          if (items.length > 0) await this.deliver(items);
+        if (this.abort.signal.aborted) break;
+        const decoded = items.length > 0 ? await this.decode(items) : [];
+        await writing;
+        if (this.abort.signal.aborted) break;
+        writing = this.serial(async () => {
+          if (decoded.length > 0) await this.deliver(decoded);
           if (this.staged) {
             const force = (items.length === 0 && draining) || this.publishRequested;
             this.publishRequested = false;
             await this.publish(force);
           }
-        });
-        this.requestCommit();
-        if (draining && items.length === 0 && this.accumulator.size === 0) return;
+          this.requestCommit();
+        }).catch((error: Error) => this.fail(error));
+        if (draining && items.length === 0 && this.accumulator.size === 0) break;
       }
+      await writing;
     } catch (error) {
       this.fail(error as Error);
     }
   }
 
-  /** Writes one batch with retries; failed records go to the dead-letter topic, or stop the pipeline. */
-  private async deliver(batch: PendingRecord[]): Promise<void> {
+  /**
+   * Decodes and transforms a batch (no side effects: dead letters are sent when it is delivered).
+   * Decoded here, not when fetched: what waits in the buffer stays raw bytes, small and honest
+   * to `buffer_max_bytes`.
+   */
+  private async decode(batch: PendingRecord[]): Promise<PendingRecord[]> {
     const live = batch.filter((item) => !item.state.revoked);
+    if (live.length > 0) await this.preparer.prepare(live);
+    return live;
+  }
+
+  /** Writes one decoded batch with retries; failed records go to the dead-letter topic, or stop the pipeline. */
+  private async deliver(decoded: PendingRecord[]): Promise<void> {
+    // Partitions may have been revoked while the batch was decoded.
+    const live = decoded.filter((item) => !item.state.revoked);
     if (live.length === 0) return;
-    // Decoded here, not when fetched: what waits in the buffer stays raw bytes, small and honest
-    // to `buffer_max_bytes`.
-    await this.preparer.prepare(live);
     const failedEarly = live.filter((item) => item.status === 'failed');
     if (failedEarly.length > 0) {
       await this.deadLetter(failedEarly.map((item) => ({ message: item.message, stage: item.stage!, error: item.error, attempts: 1 })));
@@ -325,12 +346,23 @@ export class Pipeline implements SourceListener {
   private async publish(force: boolean): Promise<void> {
     const units = await this.sink.prepare!(force);
     for (const unit of units) {
-      for (let attempt = 1; ; attempt++) {
+      // Revoked partitions belong to another consumer now: their staged work is never published.
+      const owned = () => unit.ranges.every((r) => this.partitions.get(partitionKey(r))?.revoked === false);
+      for (let attempt = 1; owned(); attempt++) {
         try {
           await this.sink.commit!(unit);
           break;
         } catch (error) {
-          if (!isRetryable(error) || attemptsExhausted(this.config.errors.retry, attempt)) throw new PipelineFailure(`publishing in the sink failed: ${errorMessage(error)}`);
+          const fenced = error instanceof FencedError;
+          if (fenced && !owned()) {
+            this.log.info({ ranges: unit.ranges, err: errorMessage(error) }, 'staged unit of a revoked partition dropped');
+            break;
+          }
+          // Fenced while still ours: the new owner may have acted before our revocation arrived.
+          const hopeless = fenced ? attempt >= FENCED_PUBLISH_ATTEMPTS : !isRetryable(error);
+          if (hopeless || attemptsExhausted(this.config.errors.retry, attempt)) throw new PipelineFailure(`publishing in the sink failed: ${errorMessage(error)}`);
+          this.log.warn({ attempt, err: errorMessage(error) }, 'publishing failed; retrying');
+          this.deps.metrics.retries.inc(this.labels);
           await waitBeforeRetry(this.config.errors.retry, attempt, this.abort.signal);
         }
       }

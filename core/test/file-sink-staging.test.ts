@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SinkRecord } from '../src/connector.js';
+import { FencedError } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
 import { fileOptions, FileSink } from '../src/sinks/file/index.js';
 
@@ -73,6 +74,21 @@ describe('file sink', () => {
     assert.deepEqual(units.map((u) => u.ranges[0]!.partition), [1]);
     assert.equal(readdirSync(join(dir, '.staging')).length, 1);
     await sink.stop();
+  });
+
+  it('a unit the partition’s new owner removed is fenced: published before its open or not at all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-'));
+    const old = await sinkIn(dir);
+    await old.write({ records: [rec(0, 0), rec(1, 0)] });
+    const units = await old.prepare(true);
+    const [p0, p1] = [0, 1].map((p) => units.find((u) => u.ranges[0]!.partition === p)!);
+    await old.commit(p1!); // published before the takeover: the new owner resumes after it
+    const owner = await sinkIn(dir);
+    assert.deepEqual(await owner.open([{ topic: 'ev', partition: 0 }, { topic: 'ev', partition: 1 }]), [{ topic: 'ev', partition: 1, next: 1 }]);
+    await assert.rejects(old.commit(p0!), (e: Error) => e instanceof FencedError && /another writer took over ev\/0/.test(e.message));
+    assert.deepEqual(readdirSync(dir).sort(), ['.staging', 'ev+1+0000000000+0000000000.jsonl']);
+    await old.stop();
+    await owner.stop();
   });
 
   it('writes bytes values as base64 and full records with their metadata', async () => {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Batch, Committable, Sink, SinkContext, StoredOffset, TopicPartition } from '../../connector.js';
+import { FencedError } from '../../errors.js';
 import { toJsonLine } from '../json-line.js';
 import { STAGING_DIR, parsePublishedName, publishedName, stagingPrefix } from './naming.js';
 import type { FileOptions } from './options.js';
@@ -111,9 +112,12 @@ export class FileSink implements Sink {
     try {
       await rename(stagingPath, finalPath);
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       // Idempotent: a unit published before a crash is already in place.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await stat(finalPath).catch(() => undefined))) return;
-      throw error;
+      if (await stat(finalPath).catch(() => undefined)) return;
+      // The partition's new owner removed it as a leftover (it removes, then lists what is
+      // published, so a unit is either published before that list or not at all).
+      throw new FencedError(`staging file ${stagingPath} was removed: another writer took over ${committable.ranges.map((r) => `${r.topic}/${r.partition}`).join(', ')}`);
     }
   }
 
