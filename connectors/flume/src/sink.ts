@@ -5,6 +5,7 @@
  * (400: one bad event refuses all) committed nothing, so it is split to find the refused events
  * (`isolateRefused`) without writing the others twice.
  */
+import { isIP } from 'node:net';
 import { Pool } from 'undici';
 import { SinkError, isolateRefused, isRetryable, tlsConnectionOptions, type Batch, type RecordFailure, type Sink, type SinkContext, type WriteResult } from '@sinkhub/core';
 import { FlumeResponseError, describe, responseOutcome } from './errors.js';
@@ -33,7 +34,7 @@ export class FlumeSink implements Sink {
     const tls = url.protocol === 'https:' ? tlsConnectionOptions(options.tls ?? { enabled: true, reject_unauthorized: true }) : undefined;
     this.pool = new Pool(url.origin, {
       connections: options.concurrent_requests,
-      connect: { timeout: options.request_timeout_ms, ...(tls && { ...tls, servername: url.hostname }) },
+      connect: { timeout: options.request_timeout_ms, ...(tls && { ...tls, ...(!isIP(url.hostname.replace(/^\[|\]$/g, '')) && { servername: url.hostname }) }) },
       headersTimeout: options.request_timeout_ms,
       bodyTimeout: options.request_timeout_ms,
     });
