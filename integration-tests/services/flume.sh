@@ -7,6 +7,8 @@
 #                          transactionCapacity 20 → file_roll into $STATE_DIR/flume/out/strict
 #   FLUME_PORT + 2 (5142)  HTTPS (ssl = true, a PKCS12 keystore from make_certs; CA at
 #                          $STATE_DIR/flume/tls/ca.pem) → the file channel of the first
+#   FLUME_PORT + 3 (5143)  for the benchmark: JSONHandler → a file channel of its own → file_roll into
+#                          $STATE_DIR/flume/out/bench, emptied at each start (it only needs counting)
 # The sinks write `{headers} body` lines (header_and_text), one file per agent run. The file channel's
 # checkpoint and data and the outputs stay across stop/start: the outage case restarts the agent and
 # counts on the channel keeping what it acknowledged.
@@ -42,10 +44,11 @@ keystore() {
 
 configure() {
   mkdir -p "$DIR"/{conf,channel/checkpoint,channel/data,out/main,out/strict}
+  rm -rf "$DIR/out/bench" "$DIR/channel/bench-checkpoint" "$DIR/channel/bench-data"; mkdir -p "$DIR/out/bench"
   cat >"$DIR/conf/flume.conf" <<CONF
-a1.sources = main strict tls
-a1.channels = file memory
-a1.sinks = main strict
+a1.sources = main strict tls bench
+a1.channels = file memory benchfile
+a1.sinks = main strict bench
 
 a1.sources.main.type = http
 a1.sources.main.bind = 127.0.0.1
@@ -68,11 +71,22 @@ a1.sources.tls.keystore-password = sinkhub-secret
 a1.sources.tls.keystore-type = PKCS12
 a1.sources.tls.channels = file
 
+a1.sources.bench.type = http
+a1.sources.bench.bind = 127.0.0.1
+a1.sources.bench.port = $((PORT + 3))
+a1.sources.bench.channels = benchfile
+
 # Durable: an event the source acknowledged survives the agent's restart.
 a1.channels.file.type = file
 a1.channels.file.checkpointDir = $DIR/channel/checkpoint
 a1.channels.file.dataDirs = $DIR/channel/data
 a1.channels.file.minimumRequiredSpace = 104857600
+
+a1.channels.benchfile.type = file
+a1.channels.benchfile.checkpointDir = $DIR/channel/bench-checkpoint
+a1.channels.benchfile.dataDirs = $DIR/channel/bench-data
+a1.channels.benchfile.capacity = 2000000
+a1.channels.benchfile.minimumRequiredSpace = 104857600
 
 a1.channels.memory.type = memory
 a1.channels.memory.capacity = 10000
@@ -91,6 +105,13 @@ a1.sinks.strict.sink.directory = $DIR/out/strict
 a1.sinks.strict.sink.rollInterval = 0
 a1.sinks.strict.sink.batchSize = 20
 a1.sinks.strict.sink.serializer = header_and_text
+
+a1.sinks.bench.type = file_roll
+a1.sinks.bench.channel = benchfile
+a1.sinks.bench.sink.directory = $DIR/out/bench
+a1.sinks.bench.sink.rollInterval = 0
+a1.sinks.bench.sink.batchSize = 1000
+a1.sinks.bench.sink.serializer = header_and_text
 CONF
   cat >"$DIR/conf/log4j2.xml" <<'XML'
 <Configuration status="warn">
@@ -112,8 +133,8 @@ start() {
     >>"$STATE_DIR/flume.log" 2>&1 &
   local pid=$!
   echo "$pid" >"$STATE_DIR/flume.pid"
-  for port in "$PORT" $((PORT + 1)) $((PORT + 2)); do wait_port flume 127.0.0.1 "$port" 60 "$pid" || { stop_pid flume; return 1; }; done
-  log "flume agent on 127.0.0.1:$PORT-$((PORT + 2)) in $((SECONDS - t0))s (pid $pid, outputs in $DIR/out)"
+  for port in "$PORT" $((PORT + 1)) $((PORT + 2)) $((PORT + 3)); do wait_port flume 127.0.0.1 "$port" 60 "$pid" || { stop_pid flume; return 1; }; done
+  log "flume agent on 127.0.0.1:$PORT-$((PORT + 3)) in $((SECONDS - t0))s (pid $pid, outputs in $DIR/out)"
 }
 
 case ${1:-} in

@@ -41,8 +41,8 @@ export const flumeOptions = z
       .number()
       .int()
       .positive()
-      .default(100)
-      .describe('Events in one request, which the source puts in its channel in one transaction: keep it at or below the channel’s `transactionCapacity` (the memory channel’s default is 100). When the agent says its capacity is lower, requests shrink to it.'),
+      .default(1000)
+      .describe('Events in one request, which the source puts in its channel in one transaction. A channel takes at most its `transactionCapacity` per transaction (memory channel default 100, file channel 10000): when the agent answers that this is too many, requests shrink to what it says fits, with a warning.'),
     concurrent_requests: z
       .number()
       .int()
