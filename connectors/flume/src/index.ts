@@ -18,7 +18,7 @@ export const flumeSink = defineConnector({
     '  headers:',
     '    host: "{{ host }}"',
     '    service: "{{ $topic }}"',
-    '  max_events_per_request: 100   # at most the channel\'s transactionCapacity',
+    '  max_events_per_request: 1000   # up to the channel\'s transactionCapacity',
     '',
   ].join('\n'),
   guarantee: {
