@@ -1,8 +1,8 @@
 /**
  * Case f-raw: a Flume agent's HTTP source ceiling on this machine, no Kafka. The data set's
  * values become the events the connector sends (the same headers and body, built by its
- * EventBuilder), posted from memory in requests of 1000 events, 4 in flight — the best of 1, 2,
- * 4 and 8 in flight measured here — until the source acknowledged all of them (each request once
+ * EventBuilder), posted from memory in requests of 1000 events, 4 in flight (1 and 2 were slower
+ * here, 8 and 16 no faster) — until the source acknowledged all of them (each request once
  * its file channel committed it); then they are counted back from the agent's file_roll output.
  * The agent is warmed up first (`warmUp`), as in case f.
  */

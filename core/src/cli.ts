@@ -17,6 +17,12 @@ import { ConnectorRegistry } from './registry.js';
 export const EXIT = { ok: 0, failed: 1, invalid: 2 } as const;
 
 async function run(file: string, opts: { shutdownTimeout: number }): Promise<number> {
+  // A stop signal that comes while starting is kept and honoured once started: the default
+  // action would end the process at once, without the clean stop (exit 0) a supervisor expects.
+  let early: NodeJS.Signals | undefined;
+  const keep = (signal: NodeJS.Signals) => void (early ??= signal);
+  process.on('SIGTERM', keep);
+  process.on('SIGINT', keep);
   const registry = await ConnectorRegistry.discover();
   const config = await loadPipelineFile(file, { registry });
   const logger = createLogger(config.log_level);
@@ -27,6 +33,9 @@ async function run(file: string, opts: { shutdownTimeout: number }): Promise<num
     logger.fatal({ err: (error as Error).message }, 'could not start');
     logger.flush();
     return EXIT.failed;
+  } finally {
+    process.off('SIGTERM', keep);
+    process.off('SIGINT', keep);
   }
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -53,6 +62,7 @@ async function run(file: string, opts: { shutdownTimeout: number }): Promise<num
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    if (early) onSignal(early);
     hub.done.catch(async () => {
       if (stopping) return;
       stopping = true;
