@@ -58,8 +58,7 @@ export class FlumeSink implements Sink {
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrent_requests, queue.length) }, worker));
     // Nothing went through (the agent is down): one error for the batch rather than one per record.
-    const sent = translation.events.length;
-    if (sent > 0 && failures.length === batch.records.length && failures.every((f) => f.retryable)) {
+    if (translation.events.length > 0 && failures.length === batch.records.length && failures.every((f) => f.retryable)) {
       throw new SinkError(failures[0]!.error.message, { retryable: true, cause: failures[0]!.error });
     }
     return failures.length > 0 ? { failures } : undefined;
@@ -79,7 +78,7 @@ export class FlumeSink implements Sink {
     for (const { item, error } of result.refused) failures.push({ index: item.index, error, retryable: false });
     if (!result.unsent) return;
     const { items, error } = result.unsent;
-    if (error instanceof FlumeResponseError && error.outcome.kind === 'capacity' && error.outcome.capacity < items.length) {
+    if (error instanceof FlumeResponseError && error.outcome.kind === 'capacity' && error.outcome.capacity >= 1 && error.outcome.capacity < items.length) {
       this.lowerCapacity(error.outcome.capacity);
       for (const request of requests(items, this.maxEvents)) await this.send(request, failures);
       return;
@@ -90,7 +89,7 @@ export class FlumeSink implements Sink {
   }
 
   private lowerCapacity(capacity: number): void {
-    if (capacity >= this.maxEvents || capacity < 1) return;
+    if (capacity >= this.maxEvents) return;
     this.context.logger.warn(
       { server: this.where, capacity, max_events_per_request: this.options.max_events_per_request },
       'the channel takes fewer events per transaction than max_events_per_request; sending smaller requests (lower the option to match)',
