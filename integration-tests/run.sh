@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 # connector → the services its suites need (besides Kafka), in start order.
 declare -A NEEDS=(
   [elasticsearch]="elasticsearch elasticsearch-secure"
+  [flume]="flume"
   [influxdb]="influxdb questdb"
   [mysql]="mariadb"
   [rabbitmq]="rabbitmq"

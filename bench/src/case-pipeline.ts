@@ -8,18 +8,20 @@
 import { Hub } from '@sinkhub/core';
 import { Client } from '@elastic/elasticsearch';
 import elasticsearchSink from '@sinkhub/elasticsearch';
+import flumeSink from '@sinkhub/flume';
 import influxdbSink from '@sinkhub/influxdb';
 import mysqlSink from '@sinkhub/mysql';
 import redisSink from '@sinkhub/redis';
 import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
 import { ELASTICSEARCH_URL, countAndDrop as countDocumentsAndDrop } from './elasticsearch-target.js';
+import { FLUME_BENCH_URL, countEvents, warmUp } from './flume-target.js';
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -29,6 +31,7 @@ const influxMeasurement = `sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysql = sink === 'mysql' ? benchPool() : undefined;
 if (mysql) await createBenchTable(mysql, mysqlTable);
+if (sink === 'flume') await warmUp();
 if (sink.startsWith('file') && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
@@ -46,16 +49,18 @@ const { file, registry } = Hub.validate(
         sink:
           sink === 'null' ? { type: 'null' }
           : sink === 'redis' ? { type: 'redis', url: REDIS_URL, command: 'RPUSH', key: redisKey }
+          : sink === 'flume' ? { type: 'flume', url: FLUME_BENCH_URL, max_events_per_request: 1000, concurrent_requests: 4 }
           : sink === 'elasticsearch' ? { type: 'elasticsearch', nodes: [ELASTICSEARCH_URL], index: esIndex, id: 'offset' }
           : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
-        delivery: sink === 'null' ? 'at-least-once' : 'exactly-once',
+        ...(sink === 'flume' && { batching: { max_records: 4000 } }),
+        delivery: sink === 'null' || sink === 'flume' ? 'at-least-once' : 'exactly-once',
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -89,6 +94,12 @@ if (sink === 'elasticsearch') {
   const stored = await countDocumentsAndDrop(client, esIndex);
   await client.close();
   if (stored !== args.records) throw new Error(`elasticsearch holds ${stored} documents, expected ${args.records}`);
+  detail['stored'] = stored;
+}
+if (sink === 'flume') {
+  // Read back: every event the source acknowledged, counted in the agent's output (no replays: no crash).
+  const stored = await countEvents(args.topic, args.records);
+  if (stored !== args.records) throw new Error(`the flume agent wrote ${stored} events, expected ${args.records}`);
   detail['stored'] = stored;
 }
 if (sink === 'influxdb') {

@@ -39,6 +39,8 @@ const TITLES: Record<CaseId, string> = {
   i: 'sinkhub → InfluxDB (v1 API), exactly-once',
   'e-raw': 'Elasticsearch bulk requests of 1000, 2 in flight, no Kafka',
   e: 'sinkhub → Elasticsearch, offset ids, exactly-once',
+  'f-raw': 'Flume HTTP source requests of 1000 events, 4 in flight, file channel, no Kafka',
+  f: 'sinkhub → Flume HTTP source, 1000 events per request, 4 in flight, at-least-once',
 };
 
 const params = paramsFromEnv();
@@ -155,6 +157,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     i: nodeCase('case-pipeline.js', '--sink', 'influxdb'),
     'e-raw': nodeCase('case-elasticsearch-raw.js'),
     e: nodeCase('case-pipeline.js', '--sink', 'elasticsearch'),
+    'f-raw': nodeCase('case-flume-raw.js'),
+    f: nodeCase('case-pipeline.js', '--sink', 'flume'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

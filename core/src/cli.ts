@@ -20,6 +20,14 @@ async function run(file: string, opts: { shutdownTimeout: number }): Promise<num
   const registry = await ConnectorRegistry.discover();
   const config = await loadPipelineFile(file, { registry });
   const logger = createLogger(config.log_level);
+  // A stop signal that comes while starting (connecting can take seconds) is kept and honoured
+  // once started: the default action would end the process without the clean stop (exit 0).
+  // One listener for the whole run: removing the last one drops a signal not yet dispatched.
+  let early: NodeJS.Signals | undefined;
+  let onSignal = (signal: NodeJS.Signals) => void (early ??= signal);
+  const dispatch = (signal: NodeJS.Signals) => onSignal(signal);
+  process.on('SIGTERM', dispatch);
+  process.on('SIGINT', dispatch);
   let hub: Hub;
   try {
     hub = await Hub.start(config, { registry, logger });
@@ -31,7 +39,7 @@ async function run(file: string, opts: { shutdownTimeout: number }): Promise<num
   return new Promise<number>((resolve) => {
     let stopping = false;
     let firstSignalAt = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
+    onSignal = (signal: NodeJS.Signals) => {
       // A terminal or supervisor often delivers one stop twice (to the group and the child).
       if (stopping && Date.now() - firstSignalAt < 2000) return;
       if (stopping) {
@@ -51,8 +59,7 @@ async function run(file: string, opts: { shutdownTimeout: number }): Promise<num
         hub.done.then(() => resolve(EXIT.ok), () => resolve(EXIT.failed));
       });
     };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    if (early) onSignal(early);
     hub.done.catch(async () => {
       if (stopping) return;
       stopping = true;

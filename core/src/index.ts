@@ -1,6 +1,7 @@
 /** Public API of @sinkhub/core: the connector contract, option builders and the runtime. */
 export * from './connector.js';
 export { SinkError, FencedError, isRetryable } from './errors.js';
+export { isolateRefused, type IsolationResult, type RefusedItem } from './refused.js';
 export { z, secretString, templateString, expressionString, fieldPath, tlsOptions, tlsConnectionOptions, count, type TlsOptions, type TlsConnectionOptions, type FieldMeta } from './options.js';
 export { compileTemplate, compileExpression, compileAccessor, readPath, type Accessor, type Template, type RecordView } from './template.js';
 export { valueBytes, keyBytes, encodeBytes } from './message-bytes.js';

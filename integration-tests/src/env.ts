@@ -88,3 +88,14 @@ export const ELASTICSEARCH_PASSWORD = process.env['ELASTICSEARCH_PASSWORD'] ?? '
 export const RABBITMQ_URL = process.env['RABBITMQ_URL'] ?? 'amqp://127.0.0.1:5672';
 export const RABBITMQ_USER = process.env['RABBITMQ_USER'] ?? 'sinkhub';
 export const RABBITMQ_PASSWORD = process.env['RABBITMQ_PASSWORD'] ?? 'sinkhub-secret';
+
+/** Flume agent (services/flume.sh): HTTP sources with JSONHandler and their file_roll outputs. */
+const FLUME_STATE = `${process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname}/flume`;
+export const FLUME_URL = process.env['FLUME_URL'] ?? 'http://127.0.0.1:5140';
+export const FLUME_OUTPUT_DIR = process.env['FLUME_OUTPUT_DIR'] ?? `${FLUME_STATE}/out/main`;
+/** A source whose handler refuses requests holding an event with a `refuse` header, into a memory channel of transactionCapacity 20. */
+export const FLUME_STRICT_URL = process.env['FLUME_STRICT_URL'] ?? 'http://127.0.0.1:5141';
+export const FLUME_STRICT_OUTPUT_DIR = process.env['FLUME_STRICT_OUTPUT_DIR'] ?? `${FLUME_STATE}/out/strict`;
+/** The HTTPS source (into the same channel and output as FLUME_URL) and the CA of its certificate. */
+export const FLUME_TLS_URL = process.env['FLUME_TLS_URL'] ?? 'https://127.0.0.1:5142';
+export const FLUME_TLS_CA = process.env['FLUME_TLS_CA'] ?? `${FLUME_STATE}/tls/ca.pem`;

@@ -63,4 +63,16 @@ describe('graceful stop', () => {
     const report = deliveryReport(await readPublished(dir), RECORDS);
     assert.deepEqual([report.total, report.duplicates, report.missing], [RECORDS, 0, []]);
   });
+
+  it('SIGTERM while starting: the start completes, then the stop is as clean (exit 0)', { timeout: 60_000 }, async () => {
+    const topic = uniqueName('sigterm-start');
+    await createTopic(topic, 1);
+    const run = SinkhubProcess.run(filePipeline({ name: topic, topic, dir: mkdtempSync(join(tmpdir(), 'sinkhub-sigterm-start-')) }));
+    // Logged as the start begins, before the sink and the consumer connect.
+    await run.waitForLog((l) => l.msg === 'starting pipeline');
+    run.kill('SIGTERM');
+    assert.equal(await run.waitForExit(25_000), 0, 'exit code 0, not killed by the signal');
+    assert.ok(run.logs.some((l) => l.msg === 'stopping: draining, publishing and committing'));
+    assert.ok(run.logs.some((l) => l.msg === 'pipeline stopped'));
+  });
 });

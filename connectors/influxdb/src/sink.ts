@@ -5,7 +5,7 @@
  * and timestamp.
  */
 import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
-import { SinkError, tlsConnectionOptions, type Batch, type RecordFailure, type Sink, type SinkContext, type WriteResult } from '@sinkhub/core';
+import { SinkError, isolateRefused, tlsConnectionOptions, type Batch, type RecordFailure, type Sink, type SinkContext, type WriteResult } from '@sinkhub/core';
 import type { InfluxdbOptions } from './options.js';
 import { PointBuilder, type RecordLine } from './points.js';
 
@@ -69,31 +69,31 @@ export class InfluxdbSink implements Sink {
 
   async stop(): Promise<void> {}
 
-  /** Writes `lines`; points the server refuses as bad data are found by halving and added to `failures`. */
+  /** Writes `lines`; points the server refuses as bad data are found by splitting (see `isolateRefused`) and added to `failures`. */
   private async writeLines(lines: readonly RecordLine[], failures: RecordFailure[]): Promise<void> {
-    if (lines.length === 0) return;
-    try {
-      await this.request(this.writePath, 'POST', lines.map((l) => l.line).join('\n'));
-    } catch (error) {
+    const result = await isolateRefused(
+      lines,
+      (part) => this.request(this.writePath, 'POST', part.map((l) => l.line).join('\n')).then(() => undefined),
+      (error) => (isBadData(error) ? new Error(describe(error)) : undefined),
+    );
+    for (const { item, error } of result.refused) failures.push({ index: item.index, error, retryable: false });
+    if (result.unsent) {
+      const error = result.unsent.error;
       const status = error instanceof HttpError ? error.statusCode : undefined;
-      const badData = status === 400 || status === 413 || status === 422;
-      if (!badData) {
-        const fatal = status === 401 || status === 403 || status === 404;
-        throw new SinkError(`influxdb at ${this.where}: ${describe(error)}`, { retryable: !fatal, cause: error });
-      }
-      if (lines.length === 1) {
-        failures.push({ index: lines[0]!.index, error: new Error(describe(error)), retryable: false });
-        return;
-      }
-      const half = Math.ceil(lines.length / 2);
-      await this.writeLines(lines.slice(0, half), failures);
-      await this.writeLines(lines.slice(half), failures);
+      const fatal = status === 401 || status === 403 || status === 404;
+      throw new SinkError(`influxdb at ${this.where}: ${describe(error)}`, { retryable: !fatal, cause: error });
     }
   }
 
   private request(path: string, method: 'GET' | 'POST', body = ''): Promise<unknown> {
     return this.client.transport.request(path, body, { method, headers: this.headers });
   }
+}
+
+/** The server refuses lines of the request (syntax, a field type conflict, too large); it may have written the others. */
+function isBadData(error: unknown): boolean {
+  const status = error instanceof HttpError ? error.statusCode : undefined;
+  return status === 400 || status === 413 || status === 422;
 }
 
 /** The server's own message where it sent one (`{"error": …}` in v1, `{"message": …}` in v2). */
