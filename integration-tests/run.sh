@@ -47,8 +47,10 @@ run_groups() {
     mapfile -t suites < <(suites_of "$group")
     ((${#suites[@]})) || { echo "[integration] $group: no suites in $DIST" >&2; failed+=("$group"); continue; }
     echo "== integration: $group (${#suites[@]} files)" >&2
+    # --test-force-exit: a failed case must not leave its file hanging on open handles; the
+    # file's sinkhub children are killed when its process exits.
     # shellcheck disable=SC2086 # the service list splits on purpose
-    bash scripts/with-services.sh ${NEEDS[$group]:-} -- node --test --test-concurrency=1 "${suites[@]}" || failed+=("$group")
+    bash scripts/with-services.sh ${NEEDS[$group]:-} -- node --test --test-concurrency=1 --test-force-exit "${suites[@]}" || failed+=("$group")
   done
   ((${#failed[@]} == 0)) || { echo "[integration] failed groups: ${failed[*]}" >&2; return 1; }
 }
