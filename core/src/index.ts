@@ -17,3 +17,4 @@ export { createLogger } from './logger.js';
 export { pipelineFileJsonSchema, connectorMarkdown, optionRows } from './docs.js';
 export { fileSink } from './sinks/file/index.js';
 export { stdoutSink } from './sinks/stdout.js';
+export * from './staged-files/index.js';
