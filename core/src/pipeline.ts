@@ -331,6 +331,9 @@ export class Pipeline implements SourceListener {
           break;
         } catch (error) {
           if (!isRetryable(error) || attemptsExhausted(this.config.errors.retry, attempt)) throw new PipelineFailure(`publishing in the sink failed: ${errorMessage(error)}`);
+          // A store that is down (HDFS restarting, say) fails here, not in `write`: say so.
+          this.log.warn({ attempt, err: errorMessage(error) }, 'publishing failed; retrying');
+          this.deps.metrics.retries.inc(this.labels);
           await waitBeforeRetry(this.config.errors.retry, attempt, this.abort.signal);
         }
       }

@@ -88,3 +88,9 @@ export const ELASTICSEARCH_PASSWORD = process.env['ELASTICSEARCH_PASSWORD'] ?? '
 export const RABBITMQ_URL = process.env['RABBITMQ_URL'] ?? 'amqp://127.0.0.1:5672';
 export const RABBITMQ_USER = process.env['RABBITMQ_USER'] ?? 'sinkhub';
 export const RABBITMQ_PASSWORD = process.env['RABBITMQ_PASSWORD'] ?? 'sinkhub-secret';
+
+/** HDFS (services/hdfs.sh, docker/hdfs.yml): WebHDFS on the NameNode; `sinkhub` writes, the superuser sets up. */
+export const HDFS_URL = process.env['HDFS_URL'] ?? 'http://127.0.0.1:9870';
+export const HDFS_USER = process.env['HDFS_USER'] ?? 'sinkhub';
+/** The user that started the NameNode is its superuser (services/hdfs.sh: whoever runs the suites). */
+export const HDFS_SUPERUSER = process.env['HDFS_SUPERUSER'] ?? (process.env['USER'] || 'root');
