@@ -30,9 +30,9 @@ const events = (n: number, value: (i: number) => unknown = (i) => ({ id: i, ts: 
   Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: JSON.stringify(value(i)) }));
 
 /** Runs a pipeline until `done`, then stops it gracefully. */
-async function run(topic: string, sink: string, done: () => Promise<boolean>, o: { dlq?: boolean; maxRecords?: number } = {}) {
+async function run(topic: string, sink: string, done: () => Promise<boolean>, o: { dlq?: boolean; maxRecords?: number; name?: string } = {}) {
   const proc = SinkhubProcess.run(
-    pipelineYaml({ name: topic, topic, sink, maxRecords: o.maxRecords ?? 100, ...(o.dlq && { tolerance: 'all' as const, deadLetterTopic: `${topic}-dlq` }) }),
+    pipelineYaml({ name: o.name ?? topic, topic, sink, maxRecords: o.maxRecords ?? 100, ...(o.dlq && { tolerance: 'all' as const, deadLetterTopic: `${topic}-dlq` }) }),
   );
   try {
     await eventually(done, 45_000, 'the files in HDFS');
@@ -109,15 +109,17 @@ roll: { max_age_ms: 1000 }`;
     await produce(topic, events(450));
     const byRecords = `${root}/${topic}-records`;
     const byBytes = `${root}/${topic}-bytes`;
-    // Units roll after the batch that reaches a limit (batches of 10 here).
-    await run(topic, `${hdfsSinkYaml}\npath: ${byRecords}\nroll: { max_records: 100 }`, async () => (await readIds(byRecords)).length >= 450, { maxRecords: 10 });
+    // Units roll after the batch that reaches a limit (batches of 10 here); the rest is
+    // published when the pipeline stops.
+    await run(topic, `${hdfsSinkYaml}\npath: ${byRecords}\nroll: { max_records: 100 }`, async () => (await readIds(byRecords)).length >= 400, { maxRecords: 10 });
     const counts = (await readPublished(byRecords)).sort((a, b) => a.path.localeCompare(b.path)).map((f) => lines(f.text).length);
     assert.equal(counts.reduce((a, b) => a + b), 450);
     assert.ok(counts.length >= 4, `${counts.length} files`);
     for (const c of counts.slice(0, -1)) assert.ok(c >= 100 && c < 110, `a file of ${c} records`);
 
-    await run(topic, `${hdfsSinkYaml}\npath: ${byBytes}\nroll: { max_bytes: 4000 }`, async () => (await readIds(byBytes)).length >= 450, { maxRecords: 10 });
+    await run(topic, `${hdfsSinkYaml}\npath: ${byBytes}\nroll: { max_bytes: 4000 }`, async () => (await published(byBytes)).length >= 3, { maxRecords: 10, name: `${topic}-bytes` });
     const sizes = (await published(byBytes)).sort((a, b) => a.path.localeCompare(b.path)).map((f) => f.length);
+    assert.equal((await readIds(byBytes)).length, 450);
     assert.ok(sizes.length >= 4, `${sizes.length} files`);
     for (const s of sizes.slice(0, -1)) assert.ok(s >= 4000 && s < 4000 + 10 * 40, `a file of ${s} bytes`);
 

@@ -1,5 +1,4 @@
 /** The hdfs sink's options: declared once; validation, defaults, JSON Schema and docs follow. */
-import { tmpdir } from 'node:os';
 import { compressionOption, count, lineContent, rollOptions, templateString, z } from '@sinkhub/core';
 
 /** A field path into the value (`user.id`) or a record binding (`$offset`). */
@@ -36,8 +35,8 @@ export const hdfsOptions = z
     spool_dir: z
       .string()
       .min(1)
-      .default(tmpdir())
-      .describe('Local directory where each open file waits until it is uploaded in one piece: up to `roll.max_bytes` per open file.'),
+      .optional()
+      .describe('Local directory where each open file waits until it is uploaded in one piece: up to `roll.max_bytes` per open file. Default: the system temp directory.'),
     request_timeout_ms: count('Longest a WebHDFS request may go without progress before it fails (and is retried).', 30_000),
   })
   .superRefine((o, ctx) => {

@@ -5,6 +5,7 @@
  * fails the start with the host and path named instead of at the first commit.
  */
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { StagedFilesSink, compileTemplate, type SinkContext } from '@sinkhub/core';
 import type { HdfsOptions } from './options.js';
 import { encoderFor } from './records.js';
@@ -20,7 +21,7 @@ export class HdfsSink extends StagedFilesSink {
     client = new WebHdfsClient({ url: options.url, ...(options.user && { user: options.user }), timeoutMs: options.request_timeout_ms }),
   ) {
     super({
-      store: new WebHdfsStore(client, options.spool_dir),
+      store: new WebHdfsStore(client, options.spool_dir ?? tmpdir()),
       path: options.path,
       directory: compileTemplate(options.directory),
       encoder: encoderFor(options),
