@@ -39,6 +39,8 @@ const TITLES: Record<CaseId, string> = {
   i: 'sinkhub → InfluxDB (v1 API), exactly-once',
   'e-raw': 'Elasticsearch bulk requests of 1000, 2 in flight, no Kafka',
   e: 'sinkhub → Elasticsearch, offset ids, exactly-once',
+  'h-raw': 'WebHDFS CREATE + RENAME of one file per partition, no Kafka',
+  h: 'sinkhub → HDFS (WebHDFS), values as JSON lines, exactly-once, until published',
 };
 
 const params = paramsFromEnv();
@@ -155,10 +157,17 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     i: nodeCase('case-pipeline.js', '--sink', 'influxdb'),
     'e-raw': nodeCase('case-elasticsearch-raw.js'),
     e: nodeCase('case-pipeline.js', '--sink', 'elasticsearch'),
+    'h-raw': nodeCase('case-hdfs-raw.js'),
+    h: nodeCase('case-pipeline.js', '--sink', 'hdfs'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });
   const timing = caseTiming(run, `case ${id}`);
+  if (id === 'h' || id === 'h-raw') {
+    // Every value and its newline, read back from HDFS (both cases write the same bytes).
+    const stored = Number((timing.detail as { storedBytes?: number; bytes?: number })?.storedBytes ?? (timing.detail as { bytes?: number })?.bytes);
+    if (stored !== d.valueBytes + d.records) throw new Error(`case ${id}: HDFS held ${stored} bytes, expected ${d.valueBytes + d.records}`);
+  }
   return toResult(id, command, d, run, timing, timing.detail ?? {});
 }
 
