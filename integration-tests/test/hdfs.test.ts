@@ -198,7 +198,7 @@ pipelines:
     );
     const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
     assert.equal(result.status, 2);
-    assert.match(result.stderr, new RegExp(`${file}:7:12: pipelines\\[0\\]\\.sink\\.url: an http\\(s\\)://host:port URL`));
+    assert.match(result.stderr, new RegExp(`${file}:7:12: pipelines\\[0\\]\\.sink\\.url: an http://host:port URL`));
     assert.match(result.stderr, new RegExp(`${file}:8:13: pipelines\\[0\\]\\.sink\\.path: an absolute HDFS path`));
     assert.match(result.stderr, /pipelines\[0\]\.sink\.roll\.max_bytes: /);
     assert.match(result.stderr, /pipelines\[1\]\.sink\.format: Invalid option/);

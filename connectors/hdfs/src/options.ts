@@ -8,7 +8,7 @@ export const hdfsOptions = z
   .strictObject({
     url: z
       .string()
-      .regex(/^https?:\/\/[^/]+\/?$/, 'an http(s)://host:port URL')
+      .regex(/^http:\/\/[^/]+\/?$/, 'an http://host:port URL (HTTPS is not supported)')
       .default('http://127.0.0.1:9870')
       .describe('NameNode HTTP address serving WebHDFS (`dfs.namenode.http-address`, port 9870 by default). Writes are redirected to the DataNodes, which must be reachable at the addresses the NameNode gives.'),
     user: z

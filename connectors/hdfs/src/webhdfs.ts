@@ -4,8 +4,7 @@
  * response; `node:http` skips it. CREATE is WebHDFS's two steps: the NameNode answers 307 with
  * a DataNode URL, the data goes there.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { SinkError } from '@sinkhub/core';
 import { WebHdfsError, classify, remoteException } from './errors.js';
@@ -38,14 +37,13 @@ export class WebHdfsClient {
   /** `hdfs at host:port`, in every message. */
   readonly where: string;
   private readonly base: URL;
-  private readonly agent: HttpAgent;
+  private readonly agent: Agent;
 
   constructor(private readonly options: WebHdfsClientOptions) {
     this.base = new URL(options.url);
     this.where = `hdfs at ${this.base.host}`;
     // Bounded, so that a recursive listing on start does not open a socket per directory.
-    const agentOptions = { keepAlive: true, maxSockets: 8 };
-    this.agent = this.base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+    this.agent = new Agent({ keepAlive: true, maxSockets: 8 });
   }
 
   async getFileStatus(path: string): Promise<FileStatus | undefined> {
@@ -134,7 +132,6 @@ export class WebHdfsClient {
   }
 
   private send(method: string, url: URL, body?: Body): Promise<Response> {
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const { timeoutMs } = this.options;
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = {};

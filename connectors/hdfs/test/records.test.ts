@@ -60,7 +60,7 @@ describe('options', () => {
     assert.deepEqual(problems({ path: '/d', format: 'csv' }), ['csv: format: csv needs csv.columns']);
     assert.deepEqual(problems({ path: '/d', csv: { columns: ['a'] } }), ['csv: csv options need format: csv']);
     assert.match(problems({ path: '/d', format: 'csv', csv: { columns: ['a b'] } })[0]!, /^csv\.columns\.0: a field path/);
-    assert.match(problems({ path: '/d', url: 'namenode:9870' })[0]!, /^url: an http\(s\):\/\/host:port URL/);
+    assert.match(problems({ path: '/d', url: 'namenode:9870' })[0]!, /^url: an http:\/\/host:port URL/);
     assert.match(problems({ path: '/d', format: 'parquet' })[0]!, /^format: /);
     assert.match(problems({ path: '/d', directory: '{{ $fromMillis(ts, }}' })[0]!, /^directory: invalid template/);
     assert.deepEqual(problems({ path: '/d', roll: { max_bytes: 0 } }).length, 1);
