@@ -37,6 +37,14 @@ export async function createFile(path: string, body: Buffer): Promise<void> {
   if (written.status !== 201) throw new Error(`CREATE ${path} on the DataNode: HTTP ${written.status} ${written.text}`);
 }
 
+/** APPEND, in two steps like CREATE (POST). */
+export async function appendFile(path: string, body: Buffer): Promise<void> {
+  const redirect = await call('POST', url(path, 'APPEND'));
+  if (redirect.status !== 307 || !redirect.location) throw new Error(`APPEND ${path}: HTTP ${redirect.status} ${redirect.text}`);
+  const written = await call('POST', redirect.location, body);
+  if (written.status !== 200) throw new Error(`APPEND ${path} on the DataNode: HTTP ${written.status} ${written.text}`);
+}
+
 export async function rename(from: string, to: string): Promise<void> {
   const r = await call('PUT', url(from, 'RENAME', { destination: to }));
   if (r.status !== 200 || !r.text.includes('true')) throw new Error(`RENAME ${from}: HTTP ${r.status} ${r.text}`);
