@@ -138,6 +138,16 @@ describe('staged files', () => {
     assert.deepEqual(readdirSync(join(dir, 'ev')).sort(), ['day=1', 'day=4']);
   });
 
+  it('a staged file another writer removed stops the commit for good, not retried for ever', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-'));
+    const sink = sinkIn(dir, { directory: undefined });
+    await sink.connect();
+    await sink.write({ records: [rec(0, 0, { day: 1 })] });
+    const [unit] = await sink.prepare(true);
+    await sinkIn(dir).open([{ topic: 'ev', partition: 0 }]); // the new owner's recovery
+    await assert.rejects(sink.commit(unit!), (error: Error & { retryable?: boolean }) => /another writer took this partition over/.test(error.message) && error.retryable === false);
+  });
+
   it('directories stay under the base path', () => {
     assert.equal(checkedDirectory('/a/b/'), 'a/b');
     assert.equal(checkedDirectory(''), '');

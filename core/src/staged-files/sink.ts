@@ -255,9 +255,16 @@ export class StagedFilesSink implements Sink {
     if (await this.store.rename(from, to)) return;
     const size = await this.store.size(to);
     if (size === bytes) return;
+    if (size !== undefined) {
+      throw new SinkError(`${this.store.where}: ${to} exists with ${size} bytes, not the ${bytes} staged: another writer publishes this partition`, { retryable: false });
+    }
+    if ((await this.store.size(from)) === undefined) {
+      // Removed by another writer's recovery: the partition has moved to it.
+      throw new SinkError(`${this.store.where}: staged ${from} is gone and ${to} is not there: another writer took this partition over`, { retryable: false });
+    }
+    // The target directory went missing, say: made again on the retry.
     this.made.delete(dir);
-    if (size === undefined) throw new Error(`${this.store.where}: could not rename ${from} to ${to}`);
-    throw new SinkError(`${this.store.where}: ${to} exists with ${size} bytes, not the ${bytes} staged: another writer publishes this partition`, { retryable: false });
+    throw new Error(`${this.store.where}: could not rename ${from} to ${to}`);
   }
 
   /** Finishes the renames of a unit whose commit a crash interrupted. */
