@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 declare -A NEEDS=(
   [elasticsearch]="elasticsearch elasticsearch-secure"
   [flume]="flume"
+  [hdfs]="hdfs"
   [influxdb]="influxdb questdb"
   [mysql]="mariadb"
   [rabbitmq]="rabbitmq"

@@ -9,6 +9,7 @@ import { Hub } from '@sinkhub/core';
 import { Client } from '@elastic/elasticsearch';
 import elasticsearchSink from '@sinkhub/elasticsearch';
 import flumeSink from '@sinkhub/flume';
+import hdfsSink from '@sinkhub/hdfs';
 import influxdbSink from '@sinkhub/influxdb';
 import mysqlSink from '@sinkhub/mysql';
 import redisSink from '@sinkhub/redis';
@@ -16,17 +17,19 @@ import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
 import { ELASTICSEARCH_URL, countAndDrop as countDocumentsAndDrop } from './elasticsearch-target.js';
 import { FLUME_BENCH_URL, countEvents, warmUp } from './flume-target.js';
+import { HDFS, filesAndDelete } from './hdfs-target.js';
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume', 'hdfs'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const redisKey = `bench:sinkhub:${args.group}`;
 const esIndex = `bench-sinkhub-${args.group}`;
+const hdfsPath = `/bench/sinkhub-${args.group}`;
 const influxMeasurement = `sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysql = sink === 'mysql' ? benchPool() : undefined;
@@ -53,6 +56,7 @@ const { file, registry } = Hub.validate(
           : sink === 'elasticsearch' ? { type: 'elasticsearch', nodes: [ELASTICSEARCH_URL], index: esIndex, id: 'offset' }
           : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
+          : sink === 'hdfs' ? { type: 'hdfs', url: HDFS.url, user: HDFS.user, path: hdfsPath, content: 'value' }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
         ...(sink === 'flume' && { batching: { max_records: 4000 } }),
@@ -60,7 +64,7 @@ const { file, registry } = Hub.validate(
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink, hdfsSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -78,6 +82,9 @@ if (sink === 'null') {
 const stopping = performance.now();
 await hub.stop();
 await hub.done;
+// HDFS files of the default roll (128 MB, 10 min) are published by the stop: the measured
+// interval runs until they are in place, so that it counts writing to HDFS, not to the spool.
+if (sink === 'hdfs') lastAt = performance.now();
 const detail: Record<string, unknown> = sink === 'null' ? { batches: counter.batches, meanBatch: Math.round(counter.records / counter.batches) } : {};
 if (sink === 'redis') {
   // Read back: the list must hold every record exactly once.
@@ -107,6 +114,13 @@ if (sink === 'influxdb') {
   const stored = await countPointsAndDrop(influxMeasurement);
   if (stored !== args.records) throw new Error(`influxdb holds ${stored} points, expected ${args.records}`);
   detail['stored'] = stored;
+}
+if (sink === 'hdfs') {
+  // Read back: the published files hold every value once, as a line (names hold the ranges).
+  // The orchestrator checks the bytes against the data set.
+  const files = await filesAndDelete(hdfsPath);
+  detail['files'] = files.length;
+  detail['storedBytes'] = files.reduce((n, f) => n + f.length, 0);
 }
 if (mysql) {
   // Read back: the table must hold every record exactly once.

@@ -41,6 +41,8 @@ const TITLES: Record<CaseId, string> = {
   e: 'sinkhub → Elasticsearch, offset ids, exactly-once',
   'f-raw': 'Flume HTTP source requests of 1000 events, 4 in flight, file channel, no Kafka',
   f: 'sinkhub → Flume HTTP source, 1000 events per request, 4 in flight, at-least-once',
+  'h-raw': 'WebHDFS CREATE + RENAME of one file per partition, no Kafka',
+  h: 'sinkhub → HDFS (WebHDFS), values as JSON lines, exactly-once, until published',
 };
 
 const params = paramsFromEnv();
@@ -159,10 +161,17 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     e: nodeCase('case-pipeline.js', '--sink', 'elasticsearch'),
     'f-raw': nodeCase('case-flume-raw.js'),
     f: nodeCase('case-pipeline.js', '--sink', 'flume'),
+    'h-raw': nodeCase('case-hdfs-raw.js'),
+    h: nodeCase('case-pipeline.js', '--sink', 'hdfs'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });
   const timing = caseTiming(run, `case ${id}`);
+  if (id === 'h' || id === 'h-raw') {
+    // Every value and its newline, read back from HDFS (both cases write the same bytes).
+    const stored = Number((timing.detail as { storedBytes?: number; bytes?: number })?.storedBytes ?? (timing.detail as { bytes?: number })?.bytes);
+    if (stored !== d.valueBytes + d.records) throw new Error(`case ${id}: HDFS held ${stored} bytes, expected ${d.valueBytes + d.records}`);
+  }
   return toResult(id, command, d, run, timing, timing.detail ?? {});
 }
 

@@ -9,10 +9,11 @@
  * d-value sinkhub → file writing values only, k Kafka Connect's FileStreamSink (its peer),
  * i-raw InfluxDB v1 writes without Kafka, i sinkhub → InfluxDB,
  * e-raw Elasticsearch bulk requests without Kafka, e sinkhub → Elasticsearch,
- * f-raw Flume HTTP source requests without Kafka, f sinkhub → Flume;
+ * f-raw Flume HTTP source requests without Kafka, f sinkhub → Flume,
+ * h-raw WebHDFS CREATE + RENAME without Kafka, h sinkhub → HDFS;
  * b-json and c-bytes are diagnostics that put the JSON decoding on both sides or neither.
  */
-export const CASE_IDS = ['a', 'b', 'b-json', 'b2', 'c', 'c-bytes', 'd', 'r-raw', 'r', 'm-raw', 'm', 'd-value', 'k', 'i-raw', 'i', 'e-raw', 'e', 'f-raw', 'f'] as const;
+export const CASE_IDS = ['a', 'b', 'b-json', 'b2', 'c', 'c-bytes', 'd', 'r-raw', 'r', 'm-raw', 'm', 'd-value', 'k', 'i-raw', 'i', 'e-raw', 'e', 'f-raw', 'f', 'h-raw', 'h'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 
 export interface BenchParams {

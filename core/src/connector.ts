@@ -107,7 +107,10 @@ export interface Sink {
   write(batch: Batch, offsets?: readonly OffsetUpdate[]): Promise<WriteResult>;
   /** Two-phase: close staged units that are due (all of them when `force`). */
   prepare?(force: boolean): Promise<readonly Committable[]>;
-  /** Two-phase: publish a prepared unit. Must be idempotent: publishing twice is a no-op. */
+  /**
+   * Two-phase: publish a prepared unit. Must be idempotent: publishing twice is a no-op. The
+   * core retries a failed commit (not a failed prepare), so fallible I/O belongs here.
+   */
   commit?(committable: Committable): Promise<void>;
   /** Release connections. Called once, after the last write. */
   stop(): Promise<void>;

@@ -18,3 +18,5 @@ export { createLogger } from './logger.js';
 export { pipelineFileJsonSchema, connectorMarkdown, optionRows } from './docs.js';
 export { fileSink } from './sinks/file/index.js';
 export { stdoutSink } from './sinks/stdout.js';
+export * from './staged-files/index.js';
+export { lineContent, toJsonLine, type LineContent } from './sinks/json-line.js';

@@ -361,6 +361,7 @@ export class Pipeline implements SourceListener {
           // Fenced while still ours: the new owner may have acted before our revocation arrived.
           const hopeless = fenced ? attempt >= FENCED_PUBLISH_ATTEMPTS : !isRetryable(error);
           if (hopeless || attemptsExhausted(this.config.errors.retry, attempt)) throw new PipelineFailure(`publishing in the sink failed: ${errorMessage(error)}`);
+          // A store that is down (HDFS restarting, say) fails here, not in `write`: say so.
           this.log.warn({ attempt, err: errorMessage(error) }, 'publishing failed; retrying');
           this.deps.metrics.retries.inc(this.labels);
           await waitBeforeRetry(this.config.errors.retry, attempt, this.abort.signal);

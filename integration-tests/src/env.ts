@@ -99,3 +99,8 @@ export const FLUME_STRICT_OUTPUT_DIR = process.env['FLUME_STRICT_OUTPUT_DIR'] ??
 /** The HTTPS source (into the same channel and output as FLUME_URL) and the CA of its certificate. */
 export const FLUME_TLS_URL = process.env['FLUME_TLS_URL'] ?? 'https://127.0.0.1:5142';
 export const FLUME_TLS_CA = process.env['FLUME_TLS_CA'] ?? `${FLUME_STATE}/tls/ca.pem`;
+/** HDFS (services/hdfs.sh, docker/hdfs.yml): WebHDFS on the NameNode; `sinkhub` writes, the superuser sets up. */
+export const HDFS_URL = process.env['HDFS_URL'] ?? 'http://127.0.0.1:9870';
+export const HDFS_USER = process.env['HDFS_USER'] ?? 'sinkhub';
+/** The user that started the NameNode is its superuser (services/hdfs.sh: whoever runs the suites). */
+export const HDFS_SUPERUSER = process.env['HDFS_SUPERUSER'] ?? (process.env['USER'] || 'root');

@@ -4,7 +4,7 @@ import { FileSink } from './sink.js';
 
 export { FileSink } from './sink.js';
 export { fileOptions, type FileOptions } from './options.js';
-export { parsePublishedName, publishedName } from './naming.js';
+export { parsePublishedName, publishedName } from '../../staged-files/naming.js';
 
 export const fileSink = defineConnector({
   name: 'file',
