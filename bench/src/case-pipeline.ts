@@ -10,16 +10,18 @@ import { Client } from '@elastic/elasticsearch';
 import elasticsearchSink from '@sinkhub/elasticsearch';
 import influxdbSink from '@sinkhub/influxdb';
 import mysqlSink from '@sinkhub/mysql';
+import rabbitmqSink from '@sinkhub/rabbitmq';
 import redisSink from '@sinkhub/redis';
 import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
 import { ELASTICSEARCH_URL, countAndDrop as countDocumentsAndDrop } from './elasticsearch-target.js';
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
+import { RABBITMQ, countAndDelete as countMessagesAndDelete, createQueue } from './rabbitmq-target.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'rabbitmq'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -29,6 +31,8 @@ const influxMeasurement = `sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysql = sink === 'mysql' ? benchPool() : undefined;
 if (mysql) await createBenchTable(mysql, mysqlTable);
+const rabbitmqQueue = `bench-sinkhub-${args.group}`;
+if (sink === 'rabbitmq') await createQueue(rabbitmqQueue);
 if (sink.startsWith('file') && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
@@ -48,14 +52,16 @@ const { file, registry } = Hub.validate(
           : sink === 'redis' ? { type: 'redis', url: REDIS_URL, command: 'RPUSH', key: redisKey }
           : sink === 'elasticsearch' ? { type: 'elasticsearch', nodes: [ELASTICSEARCH_URL], index: esIndex, id: 'offset' }
           : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
+          : sink === 'rabbitmq' ? { type: 'rabbitmq', url: RABBITMQ.url, username: RABBITMQ.user, password: RABBITMQ.password, queue: rabbitmqQueue }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
-        delivery: sink === 'null' ? 'at-least-once' : 'exactly-once',
+        // The rabbitmq connector is at-least-once (a broker cannot store offsets with messages).
+        delivery: sink === 'null' || sink === 'rabbitmq' ? 'at-least-once' : 'exactly-once',
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, rabbitmqSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -95,6 +101,12 @@ if (sink === 'influxdb') {
   // Read back: one point per record (series `type`, time `ts`: all distinct in the data set).
   const stored = await countPointsAndDrop(influxMeasurement);
   if (stored !== args.records) throw new Error(`influxdb holds ${stored} points, expected ${args.records}`);
+  detail['stored'] = stored;
+}
+if (sink === 'rabbitmq') {
+  // Read back: the queue's depth (nothing consumes it) must be N — no replays in a clean run.
+  const stored = await countMessagesAndDelete(rabbitmqQueue);
+  if (stored !== args.records) throw new Error(`rabbitmq queue holds ${stored} messages, expected ${args.records}`);
   detail['stored'] = stored;
 }
 if (mysql) {

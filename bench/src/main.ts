@@ -39,6 +39,8 @@ const TITLES: Record<CaseId, string> = {
   i: 'sinkhub → InfluxDB (v1 API), exactly-once',
   'e-raw': 'Elasticsearch bulk requests of 1000, 2 in flight, no Kafka',
   e: 'sinkhub → Elasticsearch, offset ids, exactly-once',
+  'q-raw': 'amqplib publishing to a queue with confirms, no Kafka',
+  q: 'sinkhub → RabbitMQ queue, at-least-once (publisher confirms)',
 };
 
 const params = paramsFromEnv();
@@ -155,6 +157,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     i: nodeCase('case-pipeline.js', '--sink', 'influxdb'),
     'e-raw': nodeCase('case-elasticsearch-raw.js'),
     e: nodeCase('case-pipeline.js', '--sink', 'elasticsearch'),
+    'q-raw': nodeCase('case-rabbitmq-raw.js'),
+    q: nodeCase('case-pipeline.js', '--sink', 'rabbitmq'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

@@ -62,6 +62,8 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['i', 'b-json', 'sinkhub → InfluxDB against consuming and decoding alone'],
   ['e', 'e-raw', 'sinkhub → Elasticsearch (offset ids, exactly-once) against bulk requests driven directly, no Kafka'],
   ['e', 'b-json', 'sinkhub → Elasticsearch against consuming and decoding alone'],
+  ['q', 'q-raw', 'sinkhub → RabbitMQ (publisher confirms, at-least-once) against confirmed publishing driven directly, no Kafka'],
+  ['q', 'b-json', 'sinkhub → RabbitMQ against consuming and decoding alone'],
 ];
 
 export function ratios(cases: readonly CaseResult[]): Ratio[] {
