@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { cpus, homedir, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deleteTopic, produceDataset, topicCounts, valueBytesOf, type Dataset } from './dataset.js';
+import { deleteTopic, produceDataset, schemaEnvelope, topicCounts, valueBytesOf, type Dataset } from './dataset.js';
 import { caseTiming, runMeasured, type Run } from './measure.js';
 import { paramsFromEnv, type BenchParams, type CaseId } from './params.js';
 import { checkPublished } from './published.js';
@@ -41,6 +41,11 @@ const TITLES: Record<CaseId, string> = {
   e: 'sinkhub → Elasticsearch, offset ids, exactly-once',
   'q-raw': 'amqplib publishing to a queue with confirms, no Kafka',
   q: 'sinkhub → RabbitMQ queue, at-least-once (publisher confirms)',
+  'm-peer': 'Kafka Connect + Debezium JDBC sink → MySQL, insert, at-least-once (peer; schema’d twin topic)',
+  'q-peer': 'Kafka Connect + Camel rabbitmq sink → RabbitMQ queue, publisher acks, at-least-once (peer)',
+  'e-peer': 'Kafka Connect + Camel elasticsearch-rest sink → Elasticsearch (peer)',
+  'i-peer': 'Kafka Connect + Camel influxdb sink → InfluxDB v1 (peer)',
+  'r-peer': 'Kafka Connect + Camel redis sink → Redis (peer)',
 };
 
 const params = paramsFromEnv();
@@ -52,6 +57,8 @@ const dataset = await prepareDataset(params);
 const brokerPid = findBrokerPid();
 const cases: CaseResult[] = [];
 const skipped: { id: CaseId; reason: string }[] = [];
+/** The data set as schema-carrying JSON, for the peer that needs it (m-peer); made on first use. */
+let schemaTwin: Dataset | undefined;
 try {
   for (const id of params.cases) {
     const confluentDir = process.env['BENCH_CONFLUENT_DIR'];
@@ -70,6 +77,10 @@ try {
     // Each run's topic holds BENCH_RECORDS × BENCH_RECORD_BYTES on the broker's disk.
     await deleteTopic(params.broker, dataset.topic);
     log(`deleted topic ${dataset.topic} (BENCH_KEEP_TOPIC=1 keeps it)`);
+  }
+  if (schemaTwin) {
+    await deleteTopic(params.broker, schemaTwin.topic);
+    log(`deleted topic ${schemaTwin.topic}`);
   }
 }
 
@@ -127,6 +138,31 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
       await rm(dir, { recursive: true, force: true });
     }
   }
+  if (id === 'm-peer' || id === 'q-peer' || id === 'e-peer' || id === 'i-peer' || id === 'r-peer') {
+    const system = ({ 'm-peer': 'mysql', 'q-peer': 'rabbitmq', 'e-peer': 'elasticsearch', 'i-peer': 'influxdb', 'r-peer': 'redis' } as const)[id];
+    let topic = d.topic;
+    const detail: Record<string, unknown> = {};
+    if (id === 'm-peer') {
+      // Debezium's JDBC sink takes typed records only: the same records as schema'd JSON.
+      if (!schemaTwin) {
+        schemaTwin = await produceDataset(params.broker, `${d.topic}-schema`, d.partitions, d.records, params.recordBytes, schemaEnvelope);
+        log(`produced the schema'd twin topic ${schemaTwin.topic} in ${((schemaTwin.produceMs ?? 0) / 1000).toFixed(1)} s`);
+      }
+      topic = schemaTwin.topic;
+      detail['topic'] = topic;
+      detail['topicValueBytes'] = d.valueBytes + d.records * schemaEnvelope('').length;
+    }
+    const dir = await mkdtemp(join(tmpdir(), `sinkhub-bench-${id}-`));
+    try {
+      const command = [...nodeCase('case-connect-sink.js', '--sink', system, '--dir', dir)];
+      command[command.indexOf('--topic') + 1] = topic;
+      const run = await runMeasured(command, { brokerPid });
+      const timing = caseTiming(run, `case ${id}`);
+      return toResult(id, command, d, run, timing, { ...detail, ...timing.detail });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
   if (id === 'd' || id === 'd-value') {
     const dir = await mkdtemp(join(tmpdir(), 'sinkhub-bench-file-'));
     try {
@@ -143,7 +179,7 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const commands: Record<Exclude<CaseId, 'a' | 'd' | 'd-value' | 'k'>, string[]> = {
+  const commands: Record<Exclude<CaseId, 'a' | 'd' | 'd-value' | 'k' | `${string}-peer`>, string[]> = {
     b: nodeCase('case-kafkajs.js'),
     'b-json': nodeCase('case-kafkajs.js', '--format', 'json'),
     b2: nodeCase('case-confluent.js'),
