@@ -10,9 +10,13 @@
  *             publisher acknowledgements on, persistent messages, into a durable queue.
  * Needs BENCH_CONNECT_LIB and BENCH_CONNECT_<SYSTEM>_LIB (bench/run.sh fetches them).
  */
+import { Client } from '@elastic/elasticsearch';
 import amqp from 'amqplib';
+import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult } from './case-report.js';
 import { runConnectPeer, type ConnectPeer } from './connect-worker.js';
+import { ELASTICSEARCH_URL, countAndDrop as countDocumentsAndDrop } from './elasticsearch-target.js';
+import { INFLUX, countAndDrop as countPointsAndDrop, countPoints } from './influxdb-target.js';
 import { MYSQL_URL, benchPool, countAndDrop as countRowsAndDrop, createBenchTable } from './mysql-table.js';
 import { RABBITMQ, countAndDelete, createQueue, rabbitmqUrl } from './rabbitmq-target.js';
 
@@ -26,6 +30,7 @@ const safeName = args.group.replaceAll('-', '_');
 interface Peer {
   readonly pluginLib: string;
   readonly worker?: Record<string, string>;
+  readonly env?: Record<string, string>;
   readonly connector: Record<string, string>;
   readonly pollMs: number;
   readonly count: () => Promise<number>;
@@ -117,7 +122,105 @@ async function rabbitmqPeer(): Promise<Peer> {
   };
 }
 
-const PEERS: Record<string, () => Promise<Peer>> = { mysql: mysqlPeer, rabbitmq: rabbitmqPeer };
+async function elasticsearchPeer(): Promise<Peer> {
+  const index = `bench-peer-${args.group}`;
+  const client = new Client({ node: ELASTICSEARCH_URL });
+  const options = new URLSearchParams({ hostAddresses: new URL(ELASTICSEARCH_URL).host, operation: 'Bulk', indexName: index });
+  return {
+    pluginLib: pluginLib('elasticsearch'),
+    connector: {
+      'connector.class': 'org.apache.camel.kafkaconnector.CamelSinkConnector',
+      topics: args.topic,
+      'camel.sink.url': `elasticsearch://bench?${options.toString()}`,
+      // One index request per record otherwise: gather 1000 values (sinkhub's bulk size) into
+      // one bulk request, or whatever arrived within 500 ms.
+      'camel.beans.aggregate': '#class:org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy',
+      'camel.aggregation.size': '1000',
+      'camel.aggregation.timeout': '500',
+      'camel.error.handler': 'no',
+    },
+    pollMs: 100,
+    // Documents indexed so far, without a refresh (which would slow the indexing it watches).
+    count: async () => {
+      try {
+        const stats = await client.indices.stats({ index, metric: 'indexing' });
+        return stats._all.primaries?.indexing?.index_total ?? 0;
+      } catch (error) {
+        if ((error as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return 0;
+        throw error;
+      }
+    },
+    finish: async () => {
+      const stored = await countDocumentsAndDrop(client, index);
+      await client.close();
+      return stored;
+    },
+    detail: { index, connector: 'org.apache.camel.kafkaconnector:camel-kafka-connector:0.11.0 + org.apache.camel:camel-elasticsearch:3.21.5 (Camel raised from 3.11.1)', bulk: 1000 },
+  };
+}
+
+async function influxdbPeer(): Promise<Peer> {
+  const measurement = `peer_${safeName}`;
+  const quote = (v: string) => `'${v.replaceAll("'", "\\'")}'`;
+  return {
+    pluginLib: pluginLib('influxdb'),
+    // Camel turns a Map into a point (a String it cannot): values as schemaless JSON maps.
+    worker: { 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'false' },
+    connector: {
+      'connector.class': 'org.apache.camel.kafkaconnector.CamelSinkConnector',
+      topics: args.topic,
+      'camel.beans.influx': `#class:org.influxdb.InfluxDBFactory#connect(${[INFLUX.url, INFLUX.user, INFLUX.password].map(quote).join(', ')})`,
+      'camel.sink.url': `influxdb:influx?databaseName=${encodeURIComponent(INFLUX.database)}&retentionPolicy=autogen`,
+      // Camel's Map → Point converter takes the measurement from this key, the fields from the rest.
+      transforms: 'measurement',
+      'transforms.measurement.type': 'org.apache.kafka.connect.transforms.InsertField$Value',
+      'transforms.measurement.static.field': 'camelInfluxDB.MeasurementName',
+      'transforms.measurement.static.value': measurement,
+    },
+    pollMs: 500,
+    count: () => countPoints(measurement),
+    finish: () => countPointsAndDrop(measurement),
+    detail: { measurement, connector: 'org.apache.camel.kafkaconnector:camel-kafka-connector:0.11.0 + org.apache.camel:camel-influxdb:3.11.1' },
+  };
+}
+
+async function redisPeer(): Promise<Peer> {
+  const key = `bench:peer:${args.group}`;
+  const url = new URL(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+  const redis = new Redis(url.toString());
+  return {
+    pluginLib: pluginLib('redis'),
+    connector: {
+      'connector.class': 'org.apache.camel.kafkaconnector.CamelSinkConnector',
+      topics: args.topic,
+      // Plain strings in Redis (the component's default serializer is Java serialization).
+      'camel.sink.url': `spring-redis://${url.host}?command=RPUSH&serializer=%23class:org.springframework.data.redis.serializer.StringRedisSerializer`,
+      // The component takes the key and the value from message headers, not from the body;
+      // Kafka headers named CamelHeader.* become Camel headers.
+      transforms: 'key,value',
+      'transforms.key.type': 'org.apache.kafka.connect.transforms.InsertHeader',
+      'transforms.key.header': 'CamelHeader.CamelRedis.Key',
+      'transforms.key.value.literal': key,
+      'transforms.value.type': 'org.apache.camel.kafkaconnector.transforms.FieldsToHeadersTransform$Value',
+      'transforms.value.fields': '',
+      'transforms.value.headers': 'CamelHeader.CamelRedis.Value',
+    },
+    pollMs: 50,
+    count: () => redis.llen(key),
+    finish: async () => {
+      const stored = await redis.llen(key);
+      // The values must be the records' JSON as they were, not serialised Java strings.
+      const first = await redis.lindex(key, 0);
+      if (!first?.startsWith('{"id":')) throw new Error(`the redis peer stored ${JSON.stringify(first?.slice(0, 40))}, not the record's JSON`);
+      await redis.del(key);
+      await redis.quit();
+      return stored;
+    },
+    detail: { key, connector: 'org.apache.camel.kafkaconnector:camel-kafka-connector:0.11.0 + org.apache.camel:camel-spring-redis:3.11.0' },
+  };
+}
+
+const PEERS: Record<string, () => Promise<Peer>> = { mysql: mysqlPeer, rabbitmq: rabbitmqPeer, elasticsearch: elasticsearchPeer, influxdb: influxdbPeer, redis: redisPeer };
 const make = PEERS[args.sink ?? ''];
 if (!make) throw new Error(`--sink ${Object.keys(PEERS).join('|')}`);
 const peer = await make();
@@ -127,6 +230,7 @@ const run: ConnectPeer = {
   name: args.group,
   pluginLib: peer.pluginLib,
   worker: peer.worker,
+  env: peer.env,
   connector: peer.connector,
   progress: peer.count,
   target: args.records,

@@ -24,6 +24,8 @@ export interface ConnectPeer {
   readonly worker?: Readonly<Record<string, string>>;
   /** The connector's properties, beside `name` and `tasks.max=1`. */
   readonly connector: Readonly<Record<string, string>>;
+  /** Environment variables for the worker's JVM, on top of this process's. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Reads the target back: how many of the records it holds now. */
   readonly progress: () => Promise<number> | number;
   /** The count `progress` reaches when every record arrived. */
@@ -66,8 +68,19 @@ export async function runConnectPeer(peer: ConnectPeer): Promise<ConnectTiming> 
   const java = spawn(
     'java',
     ['-Xms512m', '-Xmx1g', `-Dlog4j.configuration=file:${join(peer.dir, 'log4j.properties')}`, '-cp', `${lib}/*`, 'org.apache.kafka.connect.cli.ConnectStandalone', join(peer.dir, 'worker.properties'), join(peer.dir, 'connector.properties')],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+    { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, ...peer.env } },
   );
+  // A task that fails leaves the worker running with nothing to do: watch its log for that, so
+  // the case fails at once with the reason instead of waiting for its deadline.
+  let taskDied: string | undefined;
+  let tail = '';
+  java.stderr.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    if (taskDied !== undefined) return;
+    tail = (tail + chunk.toString()).slice(-8192);
+    const at = tail.indexOf('Task is being killed and will not recover');
+    if (at >= 0 && tail.indexOf('\n', tail.indexOf('\n', at) + 1) > 0) taskDied = tail.slice(at).split('\n').slice(0, 2).join(' ');
+  });
   let exitCode: number | null | undefined;
   const exited = new Promise<void>((resolve) =>
     java.once('exit', (code) => {
@@ -81,6 +94,7 @@ export async function runConnectPeer(peer: ConnectPeer): Promise<ConnectTiming> 
   try {
     for (;;) {
       if (exitCode !== undefined) throw new Error(`Kafka Connect exited (${exitCode}) before the target held every record`);
+      if (taskDied !== undefined) throw new Error(`the connector's task failed: ${taskDied}`);
       const count = await peer.progress();
       polls++;
       const now = performance.now();
