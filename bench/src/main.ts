@@ -41,11 +41,11 @@ const TITLES: Record<CaseId, string> = {
   e: 'sinkhub → Elasticsearch, offset ids, exactly-once',
   'q-raw': 'amqplib publishing to a queue with confirms, no Kafka',
   q: 'sinkhub → RabbitMQ queue, at-least-once (publisher confirms)',
-  'm-peer': 'Kafka Connect + Debezium JDBC sink → MySQL, insert, at-least-once (peer; schema’d twin topic)',
-  'q-peer': 'Kafka Connect + Camel rabbitmq sink → RabbitMQ queue, publisher acks, at-least-once (peer)',
-  'e-peer': 'Kafka Connect + Camel elasticsearch-rest sink → Elasticsearch (peer)',
-  'i-peer': 'Kafka Connect + Camel influxdb sink → InfluxDB v1 (peer)',
-  'r-peer': 'Kafka Connect + Camel redis sink → Redis (peer)',
+  'm-peer': 'Kafka Connect + Debezium JDBC sink → MySQL, insert (peer; schema’d twin topic)',
+  'q-peer': 'Kafka Connect + Camel rabbitmq → RabbitMQ queue, publisher acks (peer)',
+  'e-peer': 'Kafka Connect + Camel elasticsearch → Elasticsearch, bulk of 1000 (peer)',
+  'i-peer': 'Kafka Connect + Camel influxdb → InfluxDB v1, a write per point (peer)',
+  'r-peer': 'Kafka Connect + Camel spring-redis → Redis RPUSH, a command per record (peer)',
 };
 
 const params = paramsFromEnv();
