@@ -4,10 +4,16 @@
  * server the sinkhub case writes to, read back from that server until it holds all N records
  * (measured from the first read that sees records to the read that sees them all), then counted
  * exactly and cleaned up. `--sink` picks the system:
- *   mysql     Debezium's JDBC sink (insert mode) into the bench table; it needs schema-carrying
- *             records, so it reads the data set's schema'd twin topic (--topic is that topic).
- *   rabbitmq  Camel Kafka Connector's CamelSinkConnector with Camel's rabbitmq component,
- *             publisher acknowledgements on, persistent messages, into a durable queue.
+ *   mysql          Debezium's JDBC sink (insert mode) into the bench table; it needs
+ *                  schema-carrying records, so it reads the data set's schema'd twin topic
+ *                  (--topic is that topic).
+ *   rabbitmq       Camel Kafka Connector's CamelSinkConnector with Camel's rabbitmq component,
+ *                  publisher acknowledgements on, persistent messages, into a durable queue.
+ *   elasticsearch  CamelSinkConnector with Camel's elasticsearch component, bulk requests of
+ *                  1000 records gathered by Camel's aggregator.
+ *   influxdb       CamelSinkConnector with Camel's influxdb component, one write per point.
+ *   redis          CamelSinkConnector with Camel's spring-redis component, RPUSH per record.
+ * Versions, and why these: integration-tests/services/kafka-connect-<system>/pom.xml.
  * Needs BENCH_CONNECT_LIB and BENCH_CONNECT_<SYSTEM>_LIB (bench/run.sh fetches them).
  */
 import { Client } from '@elastic/elasticsearch';

@@ -3,7 +3,10 @@
  * Values are decoded as JSON (the default `format`) unless `--format bytes` (case c-bytes).
  *   --sink null   (c) into the `null` connector, at-least-once, until it counted N records;
  *   --sink file   (d) into the built-in `file` sink under --dir, exactly-once, until the
- *                 pipeline handled N records; the graceful stop then publishes the rest.
+ *                 pipeline handled N records; the graceful stop then publishes the rest;
+ *   --sink redis|mysql|influxdb|elasticsearch (r, m, i, e), exactly-once, and rabbitmq (q),
+ *                 at-least-once: until the pipeline handled N records, then the target is
+ *                 read back and must hold every record exactly once.
  */
 import { Hub } from '@sinkhub/core';
 import { Client } from '@elastic/elasticsearch';
