@@ -9,8 +9,17 @@ command -v kcat >/dev/null || { echo "[bench] kcat is needed (apt-get install kc
 [[ -x /usr/bin/time ]] || { echo "[bench] /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
 [[ -f bench/dist/src/main.js ]] || { echo "[bench] not built: run npx tsc -b first" >&2; exit 1; }
 
-# The peer, Kafka Connect, from Maven Central (cached), for case k.
-BENCH_CONNECT_LIB=$(source integration-tests/services/lib.sh && maven_fetch kafka-connect integration-tests/services/kafka-connect/pom.xml)
+# The peers: Kafka Connect from Maven Central (cached), for case k and the *-peer cases, and the
+# connector plugin of each *-peer case that runs (services/kafka-connect-<system>/pom.xml).
+connect_fetch() { (source integration-tests/services/lib.sh && maven_fetch "$1" "integration-tests/services/$1/pom.xml"); }
+wanted() { [[ -z ${BENCH_CASES:-} || ,${BENCH_CASES// /}, == *,$1,* ]]; }
+BENCH_CONNECT_LIB=$(connect_fetch kafka-connect)
 export BENCH_CONNECT_LIB
+for peer in m-peer:mysql q-peer:rabbitmq e-peer:elasticsearch i-peer:influxdb r-peer:redis; do
+  wanted "${peer%%:*}" || continue
+  system=${peer#*:}
+  lib=$(connect_fetch "kafka-connect-$system")
+  export "BENCH_CONNECT_${system^^}_LIB=$lib"
+done
 
-bash scripts/with-services.sh kafka redis mariadb influxdb elasticsearch flume hdfs -- node bench/dist/src/main.js
+bash scripts/with-services.sh kafka redis mariadb influxdb elasticsearch rabbitmq flume hdfs -- node bench/dist/src/main.js

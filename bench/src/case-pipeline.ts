@@ -3,7 +3,10 @@
  * Values are decoded as JSON (the default `format`) unless `--format bytes` (case c-bytes).
  *   --sink null   (c) into the `null` connector, at-least-once, until it counted N records;
  *   --sink file   (d) into the built-in `file` sink under --dir, exactly-once, until the
- *                 pipeline handled N records; the graceful stop then publishes the rest.
+ *                 pipeline handled N records; the graceful stop then publishes the rest;
+ *   --sink redis|mysql|influxdb|elasticsearch (r, m, i, e), exactly-once, and rabbitmq (q),
+ *                 at-least-once: until the pipeline handled N records, then the target is
+ *                 read back and must hold every record exactly once.
  */
 import { Hub } from '@sinkhub/core';
 import { Client } from '@elastic/elasticsearch';
@@ -12,6 +15,7 @@ import flumeSink from '@sinkhub/flume';
 import hdfsSink from '@sinkhub/hdfs';
 import influxdbSink from '@sinkhub/influxdb';
 import mysqlSink from '@sinkhub/mysql';
+import rabbitmqSink from '@sinkhub/rabbitmq';
 import redisSink from '@sinkhub/redis';
 import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
@@ -20,10 +24,11 @@ import { FLUME_BENCH_URL, countEvents, warmUp } from './flume-target.js';
 import { HDFS, filesAndDelete } from './hdfs-target.js';
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
+import { RABBITMQ, countAndDelete as countMessagesAndDelete, createQueue } from './rabbitmq-target.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume', 'hdfs'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume', 'hdfs', 'rabbitmq'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -35,6 +40,8 @@ const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysql = sink === 'mysql' ? benchPool() : undefined;
 if (mysql) await createBenchTable(mysql, mysqlTable);
 if (sink === 'flume') await warmUp();
+const rabbitmqQueue = `bench-sinkhub-${args.group}`;
+if (sink === 'rabbitmq') await createQueue(rabbitmqQueue);
 if (sink.startsWith('file') && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
@@ -55,16 +62,18 @@ const { file, registry } = Hub.validate(
           : sink === 'flume' ? { type: 'flume', url: FLUME_BENCH_URL, max_events_per_request: 1000, concurrent_requests: 4 }
           : sink === 'elasticsearch' ? { type: 'elasticsearch', nodes: [ELASTICSEARCH_URL], index: esIndex, id: 'offset' }
           : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
+          : sink === 'rabbitmq' ? { type: 'rabbitmq', url: RABBITMQ.url, username: RABBITMQ.user, password: RABBITMQ.password, queue: rabbitmqQueue }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : sink === 'hdfs' ? { type: 'hdfs', url: HDFS.url, user: HDFS.user, path: hdfsPath, content: 'value' }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
         ...(sink === 'flume' && { batching: { max_records: 4000 } }),
-        delivery: sink === 'null' || sink === 'flume' ? 'at-least-once' : 'exactly-once',
+        // flume and rabbitmq are at-least-once (a broker or agent cannot store offsets with events).
+        delivery: sink === 'null' || sink === 'flume' || sink === 'rabbitmq' ? 'at-least-once' : 'exactly-once',
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink, hdfsSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink, hdfsSink, rabbitmqSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -121,6 +130,12 @@ if (sink === 'hdfs') {
   const files = await filesAndDelete(hdfsPath);
   detail['files'] = files.length;
   detail['storedBytes'] = files.reduce((n, f) => n + f.length, 0);
+}
+if (sink === 'rabbitmq') {
+  // Read back: the queue's depth (nothing consumes it) must be N — no replays in a clean run.
+  const stored = await countMessagesAndDelete(rabbitmqQueue);
+  if (stored !== args.records) throw new Error(`rabbitmq queue holds ${stored} messages, expected ${args.records}`);
+  detail['stored'] = stored;
 }
 if (mysql) {
   // Read back: the table must hold every record exactly once.

@@ -26,6 +26,27 @@ export function recordValue(i: number, bytes: number): string {
   return head + 'x'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail;
 }
 
+/**
+ * Value `i` as the JSON converter's schema-carrying envelope (`{"schema":…,"payload":…}`), for
+ * connectors that need typed records (Debezium's JDBC sink): the payload is `recordValue(i)`.
+ */
+export function schemaEnvelope(value: string): string {
+  return `{"schema":${RECORD_SCHEMA},"payload":${value}}`;
+}
+
+const RECORD_SCHEMA = JSON.stringify({
+  type: 'struct',
+  name: 'bench.Record',
+  optional: false,
+  fields: [
+    { field: 'id', type: 'int64', optional: false },
+    { field: 'type', type: 'string', optional: true },
+    { field: 'user', type: 'string', optional: true },
+    { field: 'ts', type: 'int64', optional: true },
+    { field: 'pad', type: 'string', optional: true },
+  ],
+});
+
 export function valueBytesOf(records: number, bytes: number): number {
   let total = 0;
   for (let i = 0; i < records; i++) total += Buffer.byteLength(recordValue(i, bytes));
@@ -66,12 +87,13 @@ export async function topicCounts(broker: string, topic: string): Promise<number
 
 /**
  * Produces records 0..records-1 into `topic`, record i into partition i % partitions, key
- * `String(i)`. One kcat process per partition reads `key<TAB>value` lines from a pipe.
+ * `String(i)`, value `encode(recordValue(i))`. One kcat process per partition reads
+ * `key<TAB>value` lines from a pipe.
  */
-export async function produceDataset(broker: string, topic: string, partitions: number, records: number, bytes: number): Promise<Dataset> {
+export async function produceDataset(broker: string, topic: string, partitions: number, records: number, bytes: number, encode: (value: string) => string = (v) => v): Promise<Dataset> {
   await createTopic(broker, topic, partitions);
   const started = performance.now();
-  await Promise.all(Array.from({ length: partitions }, (_, p) => producePartition(broker, topic, p, partitions, records, bytes)));
+  await Promise.all(Array.from({ length: partitions }, (_, p) => producePartition(broker, topic, p, partitions, records, bytes, encode)));
   const produceMs = performance.now() - started;
   const counts = await topicCounts(broker, topic);
   const total = counts.reduce((a, b) => a + b, 0);
@@ -79,7 +101,7 @@ export async function produceDataset(broker: string, topic: string, partitions: 
   return { topic, partitions, records, valueBytes: valueBytesOf(records, bytes), produceMs };
 }
 
-async function producePartition(broker: string, topic: string, partition: number, partitions: number, records: number, bytes: number): Promise<void> {
+async function producePartition(broker: string, topic: string, partition: number, partitions: number, records: number, bytes: number, encode: (value: string) => string): Promise<void> {
   const kcat = spawn(
     'kcat',
     ['-P', '-b', broker, '-t', topic, '-p', String(partition), '-K', '\t', '-X', 'linger.ms=50', '-X', 'batch.size=1000000', '-X', 'batch.num.messages=10000', '-X', 'queue.buffering.max.messages=1000000'],
@@ -90,7 +112,7 @@ async function producePartition(broker: string, topic: string, partition: number
   const exited = once(kcat, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   let chunk = '';
   for (let i = partition; i < records; i += partitions) {
-    chunk += `${i}\t${recordValue(i, bytes)}\n`;
+    chunk += `${i}\t${encode(recordValue(i, bytes))}\n`;
     if (chunk.length >= 1 << 20) {
       if (!kcat.stdin.write(chunk)) await once(kcat.stdin, 'drain');
       chunk = '';

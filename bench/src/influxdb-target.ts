@@ -15,6 +15,12 @@ async function query(q: string): Promise<{ results?: { series?: { values: unknow
   return (await response.json()) as { results?: { series?: { values: unknown[][] }[] }[] };
 }
 
+/** Points stored in `measurement` now. */
+export async function countPoints(measurement: string): Promise<number> {
+  const answer = await query(`SELECT COUNT(id) FROM "${measurement}"`);
+  return Number(answer.results?.[0]?.series?.[0]?.values[0]?.[1] ?? 0);
+}
+
 /** Points stored in `measurement`, then the measurement dropped. */
 export async function countAndDrop(measurement: string): Promise<number> {
   const answer = await query(`SELECT COUNT(id) FROM "${measurement}"`);

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { cpus, homedir, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deleteTopic, produceDataset, topicCounts, valueBytesOf, type Dataset } from './dataset.js';
+import { deleteTopic, produceDataset, schemaEnvelope, topicCounts, valueBytesOf, type Dataset } from './dataset.js';
 import { caseTiming, runMeasured, type Run } from './measure.js';
 import { paramsFromEnv, type BenchParams, type CaseId } from './params.js';
 import { checkPublished } from './published.js';
@@ -43,6 +43,13 @@ const TITLES: Record<CaseId, string> = {
   f: 'sinkhub → Flume HTTP source, 1000 events per request, 4 in flight, at-least-once',
   'h-raw': 'WebHDFS CREATE + RENAME of one file per partition, no Kafka',
   h: 'sinkhub → HDFS (WebHDFS), values as JSON lines, exactly-once, until published',
+  'q-raw': 'amqplib publishing to a queue with confirms, no Kafka',
+  q: 'sinkhub → RabbitMQ queue, at-least-once (publisher confirms)',
+  'm-peer': 'Kafka Connect + Debezium JDBC sink → MySQL, insert (peer; schema’d twin topic)',
+  'q-peer': 'Kafka Connect + Camel rabbitmq → RabbitMQ queue, publisher acks (peer)',
+  'e-peer': 'Kafka Connect + Camel elasticsearch → Elasticsearch, bulk of 1000 (peer)',
+  'i-peer': 'Kafka Connect + Camel influxdb → InfluxDB v1, a write per point (peer)',
+  'r-peer': 'Kafka Connect + Camel spring-redis → Redis RPUSH, a command per record (peer)',
 };
 
 const params = paramsFromEnv();
@@ -54,6 +61,8 @@ const dataset = await prepareDataset(params);
 const brokerPid = findBrokerPid();
 const cases: CaseResult[] = [];
 const skipped: { id: CaseId; reason: string }[] = [];
+/** The data set as schema-carrying JSON, for the peer that needs it (m-peer); made on first use. */
+let schemaTwin: Dataset | undefined;
 try {
   for (const id of params.cases) {
     const confluentDir = process.env['BENCH_CONFLUENT_DIR'];
@@ -72,6 +81,10 @@ try {
     // Each run's topic holds BENCH_RECORDS × BENCH_RECORD_BYTES on the broker's disk.
     await deleteTopic(params.broker, dataset.topic);
     log(`deleted topic ${dataset.topic} (BENCH_KEEP_TOPIC=1 keeps it)`);
+  }
+  if (schemaTwin) {
+    await deleteTopic(params.broker, schemaTwin.topic);
+    log(`deleted topic ${schemaTwin.topic}`);
   }
 }
 
@@ -129,6 +142,31 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
       await rm(dir, { recursive: true, force: true });
     }
   }
+  if (id === 'm-peer' || id === 'q-peer' || id === 'e-peer' || id === 'i-peer' || id === 'r-peer') {
+    const system = ({ 'm-peer': 'mysql', 'q-peer': 'rabbitmq', 'e-peer': 'elasticsearch', 'i-peer': 'influxdb', 'r-peer': 'redis' } as const)[id];
+    let topic = d.topic;
+    const detail: Record<string, unknown> = {};
+    if (id === 'm-peer') {
+      // Debezium's JDBC sink takes typed records only: the same records as schema'd JSON.
+      if (!schemaTwin) {
+        schemaTwin = await produceDataset(params.broker, `${d.topic}-schema`, d.partitions, d.records, params.recordBytes, schemaEnvelope);
+        log(`produced the schema'd twin topic ${schemaTwin.topic} in ${((schemaTwin.produceMs ?? 0) / 1000).toFixed(1)} s`);
+      }
+      topic = schemaTwin.topic;
+      detail['topic'] = topic;
+      detail['topicValueBytes'] = d.valueBytes + d.records * schemaEnvelope('').length;
+    }
+    const dir = await mkdtemp(join(tmpdir(), `sinkhub-bench-${id}-`));
+    try {
+      const command = [...nodeCase('case-connect-sink.js', '--sink', system, '--dir', dir)];
+      command[command.indexOf('--topic') + 1] = topic;
+      const run = await runMeasured(command, { brokerPid });
+      const timing = caseTiming(run, `case ${id}`);
+      return toResult(id, command, d, run, timing, { ...detail, ...timing.detail });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
   if (id === 'd' || id === 'd-value') {
     const dir = await mkdtemp(join(tmpdir(), 'sinkhub-bench-file-'));
     try {
@@ -145,7 +183,7 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const commands: Record<Exclude<CaseId, 'a' | 'd' | 'd-value' | 'k'>, string[]> = {
+  const commands: Record<Exclude<CaseId, 'a' | 'd' | 'd-value' | 'k' | `${string}-peer`>, string[]> = {
     b: nodeCase('case-kafkajs.js'),
     'b-json': nodeCase('case-kafkajs.js', '--format', 'json'),
     b2: nodeCase('case-confluent.js'),
@@ -163,6 +201,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     f: nodeCase('case-pipeline.js', '--sink', 'flume'),
     'h-raw': nodeCase('case-hdfs-raw.js'),
     h: nodeCase('case-pipeline.js', '--sink', 'hdfs'),
+    'q-raw': nodeCase('case-rabbitmq-raw.js'),
+    q: nodeCase('case-pipeline.js', '--sink', 'rabbitmq'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

@@ -62,6 +62,13 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['i', 'b-json', 'sinkhub → InfluxDB against consuming and decoding alone'],
   ['e', 'e-raw', 'sinkhub → Elasticsearch (offset ids, exactly-once) against bulk requests driven directly, no Kafka'],
   ['e', 'b-json', 'sinkhub → Elasticsearch against consuming and decoding alone'],
+  ['q', 'q-raw', 'sinkhub → RabbitMQ (publisher confirms, at-least-once) against confirmed publishing driven directly, no Kafka'],
+  ['q', 'b-json', 'sinkhub → RabbitMQ against consuming and decoding alone'],
+  ['m', 'm-peer', 'sinkhub → MySQL (exactly-once) against Kafka Connect with Debezium’s JDBC sink (insert, at-least-once)'],
+  ['q', 'q-peer', 'sinkhub → RabbitMQ against Kafka Connect with Camel’s rabbitmq component (both at-least-once, confirmed)'],
+  ['e', 'e-peer', 'sinkhub → Elasticsearch (exactly-once by offset ids) against Kafka Connect with Camel’s elasticsearch component (auto ids, aggregated bulks)'],
+  ['i', 'i-peer', 'sinkhub → InfluxDB against Kafka Connect with Camel’s influxdb component (a write per point)'],
+  ['r', 'r-peer', 'sinkhub → Redis (exactly-once) against Kafka Connect with Camel’s spring-redis component (at-least-once)'],
 ];
 
 export function ratios(cases: readonly CaseResult[]): Ratio[] {
