@@ -88,3 +88,6 @@ export const ELASTICSEARCH_PASSWORD = process.env['ELASTICSEARCH_PASSWORD'] ?? '
 export const RABBITMQ_URL = process.env['RABBITMQ_URL'] ?? 'amqp://127.0.0.1:5672';
 export const RABBITMQ_USER = process.env['RABBITMQ_USER'] ?? 'sinkhub';
 export const RABBITMQ_PASSWORD = process.env['RABBITMQ_PASSWORD'] ?? 'sinkhub-secret';
+
+/** A second Kafka cluster (services/kafka-target.sh, docker/kafka-target.yml): the kafka connector's other cluster. */
+export const KAFKA_TARGET_BROKERS = (process.env['KAFKA_TARGET_BROKERS'] ?? '127.0.0.1:9192').split(',');
