@@ -104,3 +104,40 @@ export class TopicCollector {
     }
   }
 }
+
+/**
+ * Bytes the brokers sent to read `count` records of `topic` (the sizes of kafkajs' Fetch
+ * responses): what compression saves on the wire, seen from a client.
+ */
+export async function fetchedBytes(brokers: readonly string[], topic: string, count: number, timeoutMs = 30_000): Promise<number> {
+  let bytes = 0;
+  const kafka = new Kafka({
+    clientId: 'sinkhub-tests',
+    brokers: [...brokers],
+    logLevel: logLevel.DEBUG,
+    logCreator: () => ({ log }) => {
+      if (log.message.startsWith('Response Fetch') && typeof log['size'] === 'number') bytes += log['size'];
+    },
+  });
+  const consumer = kafka.consumer({ groupId: uniqueName('bytes'), allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+  let seen = 0;
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`read ${seen} of ${count} records of ${topic}`)), timeoutMs);
+      void consumer.run({
+        eachBatch: async ({ batch }) => {
+          seen += batch.messages.length;
+          if (seen >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return bytes;
+}
