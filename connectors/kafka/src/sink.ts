@@ -107,9 +107,14 @@ export class KafkaSink implements Sink {
     }
   }
 
-  /** Exactly-once: fences earlier owners of the partitions, then returns the offsets they stored. */
+  /**
+   * Exactly-once: fences earlier owners of the partitions, then returns the offsets they stored.
+   * A failure here stops the pipeline, so passing trouble (coordinators loading or moving, a
+   * dead owner's transaction still being aborted) is waited out for a while first.
+   */
   async open(partitions: readonly TopicPartition[]): Promise<StoredOffset[]> {
     if (!this.exactlyOnce || partitions.length === 0) return [];
+    const deadline = Date.now() + this.options.transaction_timeout_ms + 30_000;
     for (let attempt = 1; ; attempt++) {
       try {
         await Promise.all(partitions.filter((tp) => !this.writers.has(tpKey(tp))).map((tp) => this.startWriter(tp)));
@@ -117,10 +122,11 @@ export class KafkaSink implements Sink {
         for (const tp of partitions) this.writers.get(tpKey(tp))!.known = stored.get(tpKey(tp)) ?? null;
         return partitions.filter((tp) => stored.has(tpKey(tp))).map((tp) => ({ ...tp, next: stored.get(tpKey(tp))! }));
       } catch (error) {
-        const kind = classify(error);
-        if (kind !== 'retryable' || attempt >= 4) throw new SinkError(`kafka at ${this.where}: opening ${partitions.map(tpKey).join(', ')}: ${describe(error)}`, { retryable: false, cause: error });
+        if (classify(error) !== 'retryable' || Date.now() > deadline) {
+          throw new SinkError(`kafka at ${this.where}: opening ${partitions.map(tpKey).join(', ')}: ${describe(error)}`, { retryable: false, cause: error });
+        }
         this.context.logger.warn({ attempt, err: describe(error) }, 'opening partitions failed; retrying');
-        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
       }
     }
   }
