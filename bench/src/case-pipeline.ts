@@ -5,10 +5,12 @@
  *   --sink file   (d) into the built-in `file` sink under --dir, exactly-once, until the
  *                 pipeline handled N records; the graceful stop then publishes the rest.
  */
+import { execFileSync } from 'node:child_process';
 import { Hub } from '@sinkhub/core';
 import { Client } from '@elastic/elasticsearch';
 import elasticsearchSink from '@sinkhub/elasticsearch';
 import influxdbSink from '@sinkhub/influxdb';
+import kafkaSink from '@sinkhub/kafka';
 import mysqlSink from '@sinkhub/mysql';
 import redisSink from '@sinkhub/redis';
 import { Redis } from 'ioredis';
@@ -17,9 +19,10 @@ import { ELASTICSEARCH_URL, countAndDrop as countDocumentsAndDrop } from './elas
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
+import { createTopic, deleteTopic } from './dataset.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'kafka'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -27,6 +30,8 @@ const redisKey = `bench:sinkhub:${args.group}`;
 const esIndex = `bench-sinkhub-${args.group}`;
 const influxMeasurement = `sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
+const kafkaCopy = `${args.topic}-copy-${args.group}`;
+if (sink === 'kafka') await createTopic(args.broker, kafkaCopy, Number(process.env['BENCH_PARTITIONS'] ?? 4));
 const mysql = sink === 'mysql' ? benchPool() : undefined;
 if (mysql) await createBenchTable(mysql, mysqlTable);
 if (sink.startsWith('file') && !args.dir) throw new Error('--sink file needs --dir');
@@ -49,13 +54,14 @@ const { file, registry } = Hub.validate(
           : sink === 'elasticsearch' ? { type: 'elasticsearch', nodes: [ELASTICSEARCH_URL], index: esIndex, id: 'offset' }
           : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
+          : sink === 'kafka' ? { type: 'kafka', topic: kafkaCopy }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
         delivery: sink === 'null' ? 'at-least-once' : 'exactly-once',
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, kafkaSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -97,6 +103,13 @@ if (sink === 'influxdb') {
   if (stored !== args.records) throw new Error(`influxdb holds ${stored} points, expected ${args.records}`);
   detail['stored'] = stored;
 }
+if (sink === 'kafka') {
+  // Read back: a read_committed consumer (kcat) must see every record exactly once.
+  const stored = countCommitted(args.broker, kafkaCopy);
+  await deleteTopic(args.broker, kafkaCopy);
+  if (stored !== args.records) throw new Error(`the copy holds ${stored} committed records, expected ${args.records}`);
+  detail['stored'] = stored;
+}
 if (mysql) {
   // Read back: the table must hold every record exactly once.
   const stored = await countAndDrop(mysql, mysqlTable, `bench-${sink}`);
@@ -113,6 +126,11 @@ emitResult({
   detail,
 });
 process.exit(0);
+
+/** Records a read_committed consumer sees in `topic` (kcat prints one byte per record). */
+function countCommitted(broker: string, topic: string): number {
+  return execFileSync('kcat', ['-C', '-b', broker, '-t', topic, '-o', 'beginning', '-e', '-q', '-X', 'isolation.level=read_committed', '-f', '.'], { maxBuffer: 1 << 30 }).length;
+}
 
 /** Polls `pipeline.handled` every 2 ms: when the first records and the N-th were written. */
 function handledReached(target: number): Promise<{ firstAt: number; lastAt: number }> {

@@ -39,6 +39,9 @@ const TITLES: Record<CaseId, string> = {
   i: 'sinkhub → InfluxDB (v1 API), exactly-once',
   'e-raw': 'Elasticsearch bulk requests of 1000, 2 in flight, no Kafka',
   e: 'sinkhub → Elasticsearch, offset ids, exactly-once',
+  'x-raw': 'kcat -P producing the records again (acks all, idempotent), no consuming',
+  x: 'sinkhub → Kafka, same cluster, exactly-once (transactions)',
+  'x-mm2': 'MirrorMaker 2 source connector, same cluster, at-least-once (peer)',
 };
 
 const params = paramsFromEnv();
@@ -125,6 +128,17 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
       await rm(dir, { recursive: true, force: true });
     }
   }
+  if (id === 'x-mm2') {
+    const dir = await mkdtemp(join(tmpdir(), 'sinkhub-bench-mirror-'));
+    try {
+      const command = nodeCase('case-mirror.js', '--dir', dir);
+      const run = await runMeasured(command, { brokerPid });
+      const timing = caseTiming(run, 'case x-mm2');
+      return toResult(id, command, d, run, timing, timing.detail ?? {});
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
   if (id === 'd' || id === 'd-value') {
     const dir = await mkdtemp(join(tmpdir(), 'sinkhub-bench-file-'));
     try {
@@ -141,7 +155,7 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const commands: Record<Exclude<CaseId, 'a' | 'd' | 'd-value' | 'k'>, string[]> = {
+  const commands: Record<Exclude<CaseId, 'a' | 'd' | 'd-value' | 'k' | 'x-mm2'>, string[]> = {
     b: nodeCase('case-kafkajs.js'),
     'b-json': nodeCase('case-kafkajs.js', '--format', 'json'),
     b2: nodeCase('case-confluent.js'),
@@ -155,6 +169,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     i: nodeCase('case-pipeline.js', '--sink', 'influxdb'),
     'e-raw': nodeCase('case-elasticsearch-raw.js'),
     e: nodeCase('case-pipeline.js', '--sink', 'elasticsearch'),
+    'x-raw': nodeCase('case-kafka-raw.js'),
+    x: nodeCase('case-pipeline.js', '--sink', 'kafka'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

@@ -62,6 +62,9 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['i', 'b-json', 'sinkhub → InfluxDB against consuming and decoding alone'],
   ['e', 'e-raw', 'sinkhub → Elasticsearch (offset ids, exactly-once) against bulk requests driven directly, no Kafka'],
   ['e', 'b-json', 'sinkhub → Elasticsearch against consuming and decoding alone'],
+  ['x', 'x-raw', 'sinkhub → Kafka (transactions, exactly-once) against kcat producing the same records, no consuming'],
+  ['x', 'x-mm2', 'sinkhub → Kafka (exactly-once) against MirrorMaker 2 (at-least-once), both consuming and producing'],
+  ['x', 'b-json', 'sinkhub → Kafka against consuming and decoding alone'],
 ];
 
 export function ratios(cases: readonly CaseResult[]): Ratio[] {
