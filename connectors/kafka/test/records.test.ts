@@ -147,3 +147,11 @@ describe('chunks', () => {
     assert.equal(chunk([m('a', 0, 5, 0), m('a', 0, 5, 1)], () => 1).length, 2);
   });
 });
+
+describe('request size in messages', () => {
+  it('a partition’s messages are cut every MAX_REQUEST_MESSAGES (kafkajs groups a request in quadratic time)', async () => {
+    const { MAX_REQUEST_MESSAGES } = await import('../src/records.js');
+    const many = Array.from({ length: MAX_REQUEST_MESSAGES * 2 + 1 }, (_, index): OutgoingMessage => ({ index, sourceTopic: 's', sourcePartition: 0, topic: 't', partition: 0, key: null, value: null, headers: undefined, timestamp: '0', bytes: 1 }));
+    assert.deepEqual(chunk(many, () => 1 << 20).map((c) => c.messages.length), [MAX_REQUEST_MESSAGES, MAX_REQUEST_MESSAGES, 1]);
+  });
+});
