@@ -84,7 +84,8 @@ export class MessageBuilder {
       key,
       value,
       headers,
-      timestamp: String(this.options.timestamp === 'keep' ? record.timestamp : now),
+      // A record without a timestamp (-1, old message formats) gets the time of the write.
+      timestamp: String(this.options.timestamp === 'keep' && record.timestamp >= 0 ? record.timestamp : now),
       bytes,
     };
   }

@@ -48,6 +48,8 @@ describe('messages', () => {
     const { messages } = await build({ headers: 'none', timestamp: 'now' }, [rec()], false, 1234);
     assert.equal(messages[0]!.headers, undefined);
     assert.equal(messages[0]!.timestamp, '1234');
+    const untimed = await build({}, [rec({ timestamp: -1 })], false, 1234);
+    assert.equal(untimed.messages[0]!.timestamp, '1234', 'a record without a timestamp gets the write time');
   });
 
   it('topics from a template; an invalid name or the own source topic on the same cluster is the record’s failure', async () => {
