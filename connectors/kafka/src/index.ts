@@ -4,7 +4,7 @@ import { KafkaSink } from './sink.js';
 
 export { kafkaSinkOptions, COMPRESSIONS, type KafkaSinkOptions } from './options.js';
 export { MessageBuilder, PartitionChooser, chunk, type Chunk, type OutgoingMessage } from './records.js';
-export { offsetRecord, parseOffsetRecord } from './offsets.js';
+export { otherClusterLocation, sameClusterLocation, type OffsetLocation } from './offsets.js';
 export { classify, type ErrorClass } from './errors.js';
 export { KafkaSink } from './sink.js';
 
@@ -25,10 +25,10 @@ export const kafkaSink = defineConnector({
   ].join('\n'),
   guarantee: {
     summary:
-      'exactly-once for `read_committed` consumers of the target: with `delivery: exactly-once`, each source partition has its own transactional producer, and a batch’s records of that partition commit in one Kafka transaction with its next offset — into the source’s consumer group on the same cluster, into the compacted offsets topic on another cluster. A restart resumes from what committed; a process that takes a partition over fences the old one.',
+      'exactly-once for `read_committed` consumers of the target: with `delivery: exactly-once`, each source partition has its own transactional producer, and a batch’s records of that partition commit in one Kafka transaction with its next offset — as the committed offset of a consumer group: the source’s on the same cluster, one of the target cluster on another (for a partition of `offsets_topic`). A restart resumes from what committed; a process that takes a partition over fences the old one.',
     table: [
       ['same cluster (no `kafka:`), exactly-once', 'exactly-once: records and the group’s offsets in one transaction (`sendOffsets`)'],
-      ['another cluster (`kafka:`), exactly-once', 'exactly-once: records and the offsets in one transaction of the target cluster (`offsets_topic`)'],
+      ['another cluster (`kafka:`), exactly-once', 'exactly-once: records and the offsets (a group of the target cluster, `offsets_topic`) in one transaction of the target cluster'],
       ['at-least-once', 'at-least-once: offsets are committed after the broker acknowledged the records; a crash in between writes them again'],
     ],
   },

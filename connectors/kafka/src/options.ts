@@ -51,7 +51,7 @@ export const kafkaSinkOptions = z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, 'a Kafka topic name')
       .default('__sinkhub_offsets')
-      .describe('Exactly-once to another cluster: the compacted topic of that cluster holding the source offsets, written in the same transaction as the records. Created at start when missing.'),
+      .describe('Exactly-once to another cluster: a topic of that cluster, with no records, for whose partitions the source offsets are committed (groups `sinkhub-offsets/<group>/<topic>`) in the same transaction as the records. Created, or given more partitions, when partitions are assigned.'),
   });
 
 export type KafkaSinkOptions = z.output<typeof kafkaSinkOptions>;

@@ -23,7 +23,7 @@ import {
   type WriteResult,
 } from '@sinkhub/core';
 import { classify, describe } from './errors.js';
-import { GroupOffsetStore, TopicOffsetStore, tpKey, type OffsetStore } from './offsets.js';
+import { OffsetStore, otherClusterLocation, sameClusterLocation, tpKey } from './offsets.js';
 import type { KafkaSinkOptions } from './options.js';
 import { MessageBuilder, PartitionChooser, chunk, type Chunk, type OutgoingMessage } from './records.js';
 import { TopicCatalog } from './topics.js';
@@ -70,7 +70,8 @@ export class KafkaSink implements Sink {
     this.sameCluster = options.kafka === undefined;
     const cluster = options.kafka ?? context.kafka;
     this.where = cluster.brokers.join(',');
-    this.kafka = createKafka(cluster, context.logger);
+    // kafkajs' default retries make an unreachable cluster take ~10 s to fail; these, ~3 s.
+    this.kafka = createKafka(cluster, context.logger, { retry: CLIENT_RETRY });
     this.exactlyOnce = context.delivery === 'exactly-once';
     this.commitsGroupOffsets = this.exactlyOnce && this.sameCluster;
     this.builder = new MessageBuilder(options, this.sameCluster);
@@ -89,13 +90,8 @@ export class KafkaSink implements Sink {
         if (!(await this.catalog.describe([topic])).get(topic)) throw new Error(`topic ${topic} does not exist (create it, or set create_topics)`);
       }
       if (this.exactlyOnce) {
-        if (this.sameCluster) {
-          this.store = new GroupOffsetStore(admin, this.context.groupId);
-        } else {
-          const store = new TopicOffsetStore(this.kafka, admin, this.options.offsets_topic, this.context.groupId, this.options.transaction_timeout_ms + 30_000, this.context.logger);
-          await store.ensureTopic();
-          this.store = store;
-        }
+        const { groupId } = this.context;
+        this.store = new OffsetStore(admin, this.sameCluster ? sameClusterLocation(groupId) : otherClusterLocation(groupId, this.options.offsets_topic));
       } else {
         const producer = this.kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, retry: CLIENT_RETRY });
         await producer.connect();
@@ -117,6 +113,7 @@ export class KafkaSink implements Sink {
     const deadline = Date.now() + this.options.transaction_timeout_ms + 30_000;
     for (let attempt = 1; ; attempt++) {
       try {
+        if (!this.sameCluster) await this.store!.ensurePartitions(this.options.offsets_topic, Math.max(...partitions.map((tp) => tp.partition)) + 1);
         await Promise.all(partitions.filter((tp) => !this.writers.has(tpKey(tp))).map((tp) => this.startWriter(tp)));
         const stored = await this.store!.read(partitions);
         for (const tp of partitions) this.writers.get(tpKey(tp))!.known = stored.get(tpKey(tp)) ?? null;
@@ -170,7 +167,6 @@ export class KafkaSink implements Sink {
     await Promise.all([...this.writers.values()].map((w) => w.producer.disconnect().catch(() => undefined)));
     this.writers.clear();
     await this.producer?.disconnect().catch(() => undefined);
-    await this.store?.stop().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
     this.producer = undefined;
     this.store = undefined;
