@@ -15,6 +15,7 @@ declare -A NEEDS=(
   [flume]="flume"
   [hdfs]="hdfs"
   [influxdb]="influxdb questdb"
+  [kafka]="kafka-target"
   [mysql]="mariadb"
   [rabbitmq]="rabbitmq"
   [redis]="redis redis-topologies"

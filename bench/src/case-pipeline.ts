@@ -8,12 +8,14 @@
  *                 at-least-once: until the pipeline handled N records, then the target is
  *                 read back and must hold every record exactly once.
  */
+import { execFileSync } from 'node:child_process';
 import { Hub } from '@sinkhub/core';
 import { Client } from '@elastic/elasticsearch';
 import elasticsearchSink from '@sinkhub/elasticsearch';
 import flumeSink from '@sinkhub/flume';
 import hdfsSink from '@sinkhub/hdfs';
 import influxdbSink from '@sinkhub/influxdb';
+import kafkaSink from '@sinkhub/kafka';
 import mysqlSink from '@sinkhub/mysql';
 import rabbitmqSink from '@sinkhub/rabbitmq';
 import redisSink from '@sinkhub/redis';
@@ -26,9 +28,10 @@ import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
 import { RABBITMQ, countAndDelete as countMessagesAndDelete, createQueue } from './rabbitmq-target.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
+import { createTopic, deleteTopic } from './dataset.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume', 'hdfs', 'rabbitmq'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume', 'hdfs', 'rabbitmq', 'kafka'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -37,6 +40,8 @@ const esIndex = `bench-sinkhub-${args.group}`;
 const hdfsPath = `/bench/sinkhub-${args.group}`;
 const influxMeasurement = `sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
+const kafkaCopy = `${args.topic}-copy-${args.group}`;
+if (sink === 'kafka') await createTopic(args.broker, kafkaCopy, Number(process.env['BENCH_PARTITIONS'] ?? 4));
 const mysql = sink === 'mysql' ? benchPool() : undefined;
 if (mysql) await createBenchTable(mysql, mysqlTable);
 if (sink === 'flume') await warmUp();
@@ -65,6 +70,7 @@ const { file, registry } = Hub.validate(
           : sink === 'rabbitmq' ? { type: 'rabbitmq', url: RABBITMQ.url, username: RABBITMQ.user, password: RABBITMQ.password, queue: rabbitmqQueue }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : sink === 'hdfs' ? { type: 'hdfs', url: HDFS.url, user: HDFS.user, path: hdfsPath, content: 'value' }
+          : sink === 'kafka' ? { type: 'kafka', topic: kafkaCopy }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
         ...(sink === 'flume' && { batching: { max_records: 4000 } }),
@@ -73,7 +79,7 @@ const { file, registry } = Hub.validate(
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink, hdfsSink, rabbitmqSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink, hdfsSink, rabbitmqSink, kafkaSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -137,6 +143,13 @@ if (sink === 'rabbitmq') {
   if (stored !== args.records) throw new Error(`rabbitmq queue holds ${stored} messages, expected ${args.records}`);
   detail['stored'] = stored;
 }
+if (sink === 'kafka') {
+  // Read back: a read_committed consumer (kcat) must see every record exactly once.
+  const stored = countCommitted(args.broker, kafkaCopy);
+  await deleteTopic(args.broker, kafkaCopy);
+  if (stored !== args.records) throw new Error(`the copy holds ${stored} committed records, expected ${args.records}`);
+  detail['stored'] = stored;
+}
 if (mysql) {
   // Read back: the table must hold every record exactly once.
   const stored = await countAndDrop(mysql, mysqlTable, `bench-${sink}`);
@@ -153,6 +166,11 @@ emitResult({
   detail,
 });
 process.exit(0);
+
+/** Records a read_committed consumer sees in `topic` (kcat prints one byte per record). */
+function countCommitted(broker: string, topic: string): number {
+  return execFileSync('kcat', ['-C', '-b', broker, '-t', topic, '-o', 'beginning', '-e', '-q', '-X', 'isolation.level=read_committed', '-f', '.'], { maxBuffer: 1 << 30 }).length;
+}
 
 /** Polls `pipeline.handled` every 2 ms: when the first records and the N-th were written. */
 function handledReached(target: number): Promise<{ firstAt: number; lastAt: number }> {

@@ -50,6 +50,9 @@ const TITLES: Record<CaseId, string> = {
   'e-peer': 'Kafka Connect + Camel elasticsearch → Elasticsearch, bulk of 1000 (peer)',
   'i-peer': 'Kafka Connect + Camel influxdb → InfluxDB v1, a write per point (peer)',
   'r-peer': 'Kafka Connect + Camel spring-redis → Redis RPUSH, a command per record (peer)',
+  'x-raw': 'kcat -P producing the records again (acks all, idempotent), no consuming',
+  x: 'sinkhub → Kafka, same cluster, exactly-once (transactions)',
+  'x-mm2': 'MirrorMaker 2 source connector, same cluster, at-least-once (peer)',
 };
 
 const params = paramsFromEnv();
@@ -167,6 +170,17 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
       await rm(dir, { recursive: true, force: true });
     }
   }
+  if (id === 'x-mm2') {
+    const dir = await mkdtemp(join(tmpdir(), 'sinkhub-bench-mirror-'));
+    try {
+      const command = nodeCase('case-mirror.js', '--dir', dir);
+      const run = await runMeasured(command, { brokerPid });
+      const timing = caseTiming(run, 'case x-mm2');
+      return toResult(id, command, d, run, timing, timing.detail ?? {});
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
   if (id === 'd' || id === 'd-value') {
     const dir = await mkdtemp(join(tmpdir(), 'sinkhub-bench-file-'));
     try {
@@ -183,7 +197,7 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const commands: Record<Exclude<CaseId, 'a' | 'd' | 'd-value' | 'k' | `${string}-peer`>, string[]> = {
+  const commands: Record<Exclude<CaseId, 'a' | 'd' | 'd-value' | 'k' | `${string}-peer` | 'x-mm2'>, string[]> = {
     b: nodeCase('case-kafkajs.js'),
     'b-json': nodeCase('case-kafkajs.js', '--format', 'json'),
     b2: nodeCase('case-confluent.js'),
@@ -203,6 +217,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     h: nodeCase('case-pipeline.js', '--sink', 'hdfs'),
     'q-raw': nodeCase('case-rabbitmq-raw.js'),
     q: nodeCase('case-pipeline.js', '--sink', 'rabbitmq'),
+    'x-raw': nodeCase('case-kafka-raw.js'),
+    x: nodeCase('case-pipeline.js', '--sink', 'kafka'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

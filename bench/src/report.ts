@@ -69,6 +69,9 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['e', 'e-peer', 'sinkhub → Elasticsearch (exactly-once by offset ids) against Kafka Connect with Camel’s elasticsearch component (auto ids, aggregated bulks)'],
   ['i', 'i-peer', 'sinkhub → InfluxDB against Kafka Connect with Camel’s influxdb component (a write per point)'],
   ['r', 'r-peer', 'sinkhub → Redis (exactly-once) against Kafka Connect with Camel’s spring-redis component (at-least-once)'],
+  ['x', 'x-raw', 'sinkhub → Kafka (transactions, exactly-once) against kcat producing the same records, no consuming'],
+  ['x', 'x-mm2', 'sinkhub → Kafka (exactly-once) against MirrorMaker 2 (at-least-once), both consuming and producing'],
+  ['x', 'b-json', 'sinkhub → Kafka against consuming and decoding alone'],
 ];
 
 export function ratios(cases: readonly CaseResult[]): Ratio[] {

@@ -114,6 +114,12 @@ export interface Sink {
   commit?(committable: Committable): Promise<void>;
   /** Release connections. Called once, after the last write. */
   stop(): Promise<void>;
+  /**
+   * Transactional sinks whose write itself commits `offsets` to the source's consumer group
+   * (a Kafka transaction's `sendOffsets`): the core then commits none of its own, since a plain
+   * commit landing late could move the group back behind a newer transactional one.
+   */
+  readonly commitsGroupOffsets?: boolean;
 }
 
 /** What the core hands a connector's factory. */
@@ -124,6 +130,8 @@ export interface SinkContext {
   readonly logger: Logger;
   /** The file's `kafka:` connection, for sinks that write to Kafka (by default, the same cluster). */
   readonly kafka: KafkaConfig;
+  /** The source's consumer group, for sinks that commit its offsets in their own transaction. */
+  readonly groupId: string;
 }
 
 /** Documentation of a connector's guarantee, shown by `sinkhub connectors` and the README. */

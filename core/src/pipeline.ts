@@ -86,7 +86,7 @@ export class Pipeline implements SourceListener {
     this.labels = { pipeline: config.name };
     this.log = deps.logger.child({ pipeline: config.name, sink: connector.name });
     const exactlyOnce = connector.exactlyOnce?.(config.sink.options);
-    this.sink = connector.create(config.sink.options, { pipeline: config.name, delivery: config.delivery, logger: this.log, kafka: deps.kafkaConfig });
+    this.sink = connector.create(config.sink.options, { pipeline: config.name, delivery: config.delivery, logger: this.log, kafka: deps.kafkaConfig, groupId: config.source.group_id });
     this.staged = typeof this.sink.prepare === 'function' && typeof this.sink.commit === 'function';
     this.transactional = config.delivery === 'exactly-once' && exactlyOnce === 'transactional';
     if (config.delivery === 'exactly-once') checkSinkShape(connector.name, this.sink, exactlyOnce);
@@ -313,6 +313,8 @@ export class Pipeline implements SourceListener {
       else if (item.status === 'record' && to > item.state.writtenTo) item.state.writtenTo = to;
       if (to > item.state.handledTo) item.state.handledTo = to;
       if (this.transactional) item.state.sinkNext = item.state.handledTo;
+      // The sink's transaction committed the group's offset already.
+      if (this.transactional && this.sink.commitsGroupOffsets) item.state.committedTo = item.state.handledTo;
     }
     if (filtered > 0) this.deps.metrics.filtered.inc(this.labels, filtered);
   }

@@ -9,7 +9,7 @@ import { FencedError } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
 import { fileOptions, FileSink } from '../src/sinks/file/index.js';
 
-const context = { pipeline: 't', delivery: 'exactly-once' as const, logger: createLogger('silent'), kafka: { brokers: ['127.0.0.1:9092'], client_id: 'sinkhub', connection_timeout_ms: 10_000 } };
+const context = { pipeline: 't', delivery: 'exactly-once' as const, logger: createLogger('silent'), kafka: { brokers: ['127.0.0.1:9092'], client_id: 'sinkhub', connection_timeout_ms: 10_000 }, groupId: 'sinkhub-t' };
 const rec = (partition: number, offset: number, value: unknown = { id: offset }): SinkRecord => ({
   topic: 'ev', partition, offset, timestamp: 0, key: null, value, headers: {}, size: 10,
 });

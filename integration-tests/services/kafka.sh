@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Single-node Apache Kafka (KRaft) on 127.0.0.1, fetched from Maven Central.
-#   kafka.sh start   start unless something already answers on $KAFKA_PORT; fresh storage each start
+#   kafka.sh start   start unless something already answers on $KAFKA_PORT; fresh storage each start (see KAFKA_KEEP_STORAGE)
 #   kafka.sh stop    stop the broker this script started (by PID)
 #   kafka.sh status  exit 0 when the port answers
+# KAFKA_SERVICE names the state (default kafka: $STATE_DIR/kafka, kafka.pid, kafka.log), so one
+# script serves several clusters (kafka-target.sh); KAFKA_KEEP_STORAGE=1 keeps the storage
+# across a stop/start instead of formatting it anew.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 broker=${KAFKA_BROKERS:-127.0.0.1:9092}; broker=${broker%%,*}
@@ -13,20 +16,25 @@ SASL_PORT=${KAFKA_SASL_PORT:-$((PORT + 2))}
 SASL_USER=sinkhub SASL_PASSWORD=sinkhub-secret
 # SSL listener for the TLS suite, with a CA made at start: $STATE_DIR/kafka/tls/ca.pem.
 TLS_PORT=${KAFKA_TLS_PORT:-$((PORT + 3))}
-DATA="$STATE_DIR/kafka"
+NAME=${KAFKA_SERVICE:-kafka}
+DATA="$STATE_DIR/$NAME"
 
 start() {
   if port_open 127.0.0.1 "$PORT"; then
-    log "kafka already answering on 127.0.0.1:$PORT; using it"
+    log "$NAME already answering on 127.0.0.1:$PORT; using it"
     port_open 127.0.0.1 "$SASL_PORT" && port_open 127.0.0.1 "$TLS_PORT" ||
       log "it has no SASL listener on $SASL_PORT or TLS listener on $TLS_PORT: the SASL and TLS suites will fail"
     return 0
   fi
   local lib; lib=$(maven_fetch kafka "$SERVICES_DIR/kafka/pom.xml")
-  rm -rf "$DATA"; mkdir -p "$DATA/logs"
-  make_certs "$DATA/tls"
-  # Kafka reads a PEM keystore: the PKCS#8 key followed by the certificate chain.
-  { openssl pkcs8 -topk8 -nocrypt -in "$DATA/tls/server.key"; cat "$DATA/tls/server.crt" "$DATA/tls/ca.pem"; } >"$DATA/tls/broker-keystore.pem"
+  local fresh=1
+  [[ ${KAFKA_KEEP_STORAGE:-0} == 1 && -f $DATA/logs/meta.properties ]] && fresh=0
+  if ((fresh)); then
+    rm -rf "$DATA"; mkdir -p "$DATA/logs"
+    make_certs "$DATA/tls"
+    # Kafka reads a PEM keystore: the PKCS#8 key followed by the certificate chain.
+    { openssl pkcs8 -topk8 -nocrypt -in "$DATA/tls/server.key"; cat "$DATA/tls/server.crt" "$DATA/tls/ca.pem"; } >"$DATA/tls/broker-keystore.pem"
+  fi
   cat > "$DATA/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
@@ -60,21 +68,23 @@ log4j.logger.kafka.server.KafkaServer=INFO
 log4j.logger.kafka.server.BrokerServer=INFO
 PROPS
   local java=(java -Xmx${KAFKA_HEAP:-512m} -Xms256m -Dlog4j.configuration="file:$DATA/log4j.properties" -cp "$lib/*")
-  "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
-    -c "$DATA/server.properties" \
-    --add-scram "SCRAM-SHA-256=[name=$SASL_USER,password=$SASL_PASSWORD]" \
-    --add-scram "SCRAM-SHA-512=[name=$SASL_USER,password=$SASL_PASSWORD]" >"$STATE_DIR/kafka.log" 2>&1
-  setsid nohup "${java[@]}" kafka.Kafka "$DATA/server.properties" >>"$STATE_DIR/kafka.log" 2>&1 &
-  echo $! >"$STATE_DIR/kafka.pid"
-  wait_port kafka 127.0.0.1 "$PORT" "${KAFKA_START_TIMEOUT:-90}" "$!"
-  wait_port kafka 127.0.0.1 "$SASL_PORT" 30 "$(cat "$STATE_DIR/kafka.pid")"
-  wait_port kafka 127.0.0.1 "$TLS_PORT" 30 "$(cat "$STATE_DIR/kafka.pid")"
-  log "kafka listening on 127.0.0.1:$PORT (SASL on $SASL_PORT, TLS on $TLS_PORT, pid $(cat "$STATE_DIR/kafka.pid"))"
+  if ((fresh)); then
+    "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
+      -c "$DATA/server.properties" \
+      --add-scram "SCRAM-SHA-256=[name=$SASL_USER,password=$SASL_PASSWORD]" \
+      --add-scram "SCRAM-SHA-512=[name=$SASL_USER,password=$SASL_PASSWORD]" >"$STATE_DIR/$NAME.log" 2>&1
+  fi
+  setsid nohup "${java[@]}" kafka.Kafka "$DATA/server.properties" >>"$STATE_DIR/$NAME.log" 2>&1 &
+  echo $! >"$STATE_DIR/$NAME.pid"
+  wait_port "$NAME" 127.0.0.1 "$PORT" "${KAFKA_START_TIMEOUT:-90}" "$!"
+  wait_port "$NAME" 127.0.0.1 "$SASL_PORT" 30 "$(cat "$STATE_DIR/$NAME.pid")"
+  wait_port "$NAME" 127.0.0.1 "$TLS_PORT" 30 "$(cat "$STATE_DIR/$NAME.pid")"
+  log "$NAME listening on 127.0.0.1:$PORT (SASL on $SASL_PORT, TLS on $TLS_PORT, pid $(cat "$STATE_DIR/$NAME.pid"))"
 }
 
 case ${1:-} in
   start) start ;;
-  stop) stop_pid kafka ;;
+  stop) stop_pid "$NAME" ;;
   status) port_open 127.0.0.1 "$PORT" && port_open 127.0.0.1 "$SASL_PORT" && port_open 127.0.0.1 "$TLS_PORT" ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 64 ;;
 esac

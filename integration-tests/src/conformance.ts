@@ -115,7 +115,12 @@ export function conformanceSuite(target: ConformanceTarget): void {
       assert.ok(partial < RECORDS, `the kills came mid-stream (${partial} of ${RECORDS} stored)`);
       const last = SinkhubProcess.run(crashYaml);
       await producing;
-      await eventually(async () => new Set(await target.readIds(topic)).size >= RECORDS, 180_000, 'every record stored');
+      await eventually(async () => new Set(await target.readIds(topic)).size >= RECORDS, 180_000, 'every record stored').catch(async (error: Error) => {
+        const stored = new Set(await target.readIds(topic)).size;
+        // Killed, or its pipes would keep this test process from ever exiting.
+        last.kill('SIGKILL');
+        throw new Error(`${error.message} (${stored} stored); the last run's log ends:\n${last.stderr.slice(-20).join('\n')}`);
+      });
       last.kill('SIGTERM');
       assert.equal(await last.waitForExit(), 0);
       expectDelivered(await target.readIds(topic), RECORDS, target.delivery);

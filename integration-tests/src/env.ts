@@ -104,3 +104,5 @@ export const HDFS_URL = process.env['HDFS_URL'] ?? 'http://127.0.0.1:9870';
 export const HDFS_USER = process.env['HDFS_USER'] ?? 'sinkhub';
 /** The user that started the NameNode is its superuser (services/hdfs.sh: whoever runs the suites). */
 export const HDFS_SUPERUSER = process.env['HDFS_SUPERUSER'] ?? (process.env['USER'] || 'root');
+/** A second Kafka cluster (services/kafka-target.sh, docker/kafka-target.yml): the kafka connector's other cluster. */
+export const KAFKA_TARGET_BROKERS = (process.env['KAFKA_TARGET_BROKERS'] ?? '127.0.0.1:9192').split(',');

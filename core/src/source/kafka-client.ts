@@ -7,8 +7,13 @@ import type { Logger } from '../logger.js';
 /** kafkajs' own level follows ours, so `log_level: debug` shows its protocol-level lines. */
 const KAFKAJS_LEVEL: Record<string, logLevel> = { trace: logLevel.DEBUG, debug: logLevel.DEBUG, info: logLevel.INFO };
 
-export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
+/**
+ * `retry` replaces kafkajs' client-wide retry policy (5 retries from 300 ms), which also bounds
+ * how long connecting to an unreachable cluster takes before it fails.
+ */
+export function createKafka(config: KafkaConfig, logger: Logger, overrides: Pick<KafkaJsConfig, 'retry'> = {}): Kafka {
   const options: KafkaJsConfig = {
+    ...overrides,
     clientId: config.client_id,
     brokers: config.brokers,
     connectionTimeout: config.connection_timeout_ms,
