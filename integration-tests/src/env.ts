@@ -88,3 +88,7 @@ export const ELASTICSEARCH_PASSWORD = process.env['ELASTICSEARCH_PASSWORD'] ?? '
 export const RABBITMQ_URL = process.env['RABBITMQ_URL'] ?? 'amqp://127.0.0.1:5672';
 export const RABBITMQ_USER = process.env['RABBITMQ_USER'] ?? 'sinkhub';
 export const RABBITMQ_PASSWORD = process.env['RABBITMQ_PASSWORD'] ?? 'sinkhub-secret';
+
+/** HBase (services/hbase.sh, docker/hbase.yml): the REST gateway, and ZooKeeper for native RPC. */
+export const HBASE_REST_URL = process.env['HBASE_REST_URL'] ?? 'http://127.0.0.1:8070';
+export const HBASE_ZOOKEEPER = process.env['HBASE_ZOOKEEPER'] ?? '127.0.0.1:2181';

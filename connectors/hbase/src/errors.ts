@@ -42,6 +42,8 @@ const RECORD_EXCEPTIONS = new Set([
   'WrongRowIOException',
   'InvalidMutationDurabilityException',
   'NumberFormatException',
+  // Exactly this class (subclasses are more specific): "Cell … with size … exceeds limit of … bytes".
+  'DoNotRetryIOException',
 ]);
 const TABLE_EXCEPTIONS = new Set(['TableNotFoundException']);
 const FATAL_EXCEPTIONS = new Set(['AccessDeniedException', 'AuthenticationException', 'InvalidToken', 'SaslException']);

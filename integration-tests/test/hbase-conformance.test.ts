@@ -1,0 +1,20 @@
+/**
+ * The hbase connector through the shared conformance suite, REST transport (the default):
+ * exactly-once by idempotence. Each record is a row keyed by topic-partition-offset whose cells
+ * carry the Kafka timestamp, and the table keeps 10 versions: a replay that wrote a cell again
+ * with another timestamp would show as a second version of `d:id`, so counting versions counts
+ * duplicates. The outage stops and restarts the REST gateway (services/hbase-rest.sh).
+ */
+import { conformanceSuite } from '../src/conformance.js';
+import { HBASE_REST_URL } from '../src/env.js';
+import { createTable, hbaseServer, scanCells, tableFor } from '../src/hbase.js';
+
+conformanceSuite({
+  name: 'hbase rest (idempotent cells)',
+  delivery: 'exactly-once',
+  server: { ...hbaseServer, service: 'hbase-rest' },
+  maxRecords: 1000,
+  prepare: (topic) => createTable(tableFor(topic), ['d'], 10),
+  sink: (topic) => `type: hbase\nurl: ${HBASE_REST_URL}\ntable: ${tableFor(topic)}\nrow_key: "{{ $topic }}-{{ $partition }}-{{ $offset }}"\nfamily: d\nrequest_timeout_ms: 10000`,
+  readIds: async (topic) => (await scanCells(tableFor(topic), ['d:id'])).map((c) => Number(c.value.toString('utf8'))),
+});
