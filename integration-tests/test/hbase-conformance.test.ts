@@ -6,7 +6,7 @@
  * duplicates. The outage stops and restarts the REST gateway (services/hbase-rest.sh).
  */
 import { conformanceSuite } from '../src/conformance.js';
-import { HBASE_REST_URL } from '../src/env.js';
+import { HBASE_REST_URL, HBASE_ZOOKEEPER } from '../src/env.js';
 import { createTable, hbaseServer, scanCells, tableFor } from '../src/hbase.js';
 
 conformanceSuite({
@@ -16,5 +16,20 @@ conformanceSuite({
   maxRecords: 1000,
   prepare: (topic) => createTable(tableFor(topic), ['d'], 10),
   sink: (topic) => `type: hbase\nurl: ${HBASE_REST_URL}\ntable: ${tableFor(topic)}\nrow_key: "{{ $topic }}-{{ $partition }}-{{ $offset }}"\nfamily: d\nrequest_timeout_ms: 10000`,
+  readIds: async (topic) => (await scanCells(tableFor(topic), ['d:id'])).map((c) => Number(c.value.toString('utf8'))),
+});
+
+/**
+ * The same through native RPC (`transport: rpc`). Its outage stops and restarts the whole
+ * standalone HBase (ZooKeeper, master and region server: services/hbase.sh), as the RPC client
+ * talks to the region server directly.
+ */
+conformanceSuite({
+  name: 'hbase rpc (idempotent cells)',
+  delivery: 'exactly-once',
+  server: { ...hbaseServer, service: 'hbase' },
+  maxRecords: 1000,
+  prepare: (topic) => createTable(tableFor(topic), ['d'], 10),
+  sink: (topic) => `type: hbase\ntransport: rpc\nzookeeper_quorum: ${HBASE_ZOOKEEPER}\ntable: ${tableFor(topic)}\nrow_key: "{{ $topic }}-{{ $partition }}-{{ $offset }}"\nfamily: d\nrequest_timeout_ms: 10000`,
   readIds: async (topic) => (await scanCells(tableFor(topic), ['d:id'])).map((c) => Number(c.value.toString('utf8'))),
 });
