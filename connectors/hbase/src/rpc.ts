@@ -8,9 +8,9 @@
  * with `closestRowBefore`, which HBase 2.0 removed: the region server answers
  * `UnknownProtocolException: … Client is invoking getClosestRowBefore removed in hbase-2.0.0`.
  * So this transport turns the client's own retries off, and after such an answer or a region
- * error drops the table's cached regions, so the next attempt scans `hbase:meta` afresh. It
- * also never calls back when a region server refuses connections: every call here is bounded
- * by `request_timeout_ms`.
+ * error drops the table's cached regions, so the next attempt scans `hbase:meta` afresh. The
+ * client can also stop calling back altogether after an outage: every call here is bounded by
+ * `request_timeout_ms`, and one that times out replaces the client.
  */
 import hbase, { type Client } from 'hbase-rpc-client';
 import type { SinkContext } from '@sinkhub/core';
@@ -24,7 +24,8 @@ const STALE_LOCATION = /NotServingRegion|RegionMoved|RegionOpening|RegionServerS
 
 export class RpcTransport implements Transport {
   readonly where: string;
-  private client: Client | undefined;
+  /** The client in use, or being opened; dropped when it stops answering. */
+  private client: Promise<Client> | undefined;
 
   constructor(
     private readonly options: HbaseOptions,
@@ -34,23 +35,11 @@ export class RpcTransport implements Transport {
   }
 
   async connect(): Promise<void> {
-    const timeoutMs = Math.min(this.options.request_timeout_ms, 10_000);
-    const client = hbase({
-      zookeeperHosts: this.options.zookeeper_quorum.split(','),
-      zookeeperRoot: this.options.zookeeper_root,
-      rpcTimeout: timeoutMs,
-      callTimeout: this.options.request_timeout_ms,
-      tcpNoDelay: true,
-    });
-    // Its own retries re-locate regions with the call HBase 2 removed: the core retries instead.
-    client.maxActionRetries = -1;
-    client.on('error', (error: unknown) => this.logger.debug({ err: describe(error) }, 'hbase rpc client error'));
-    this.client = client;
-    await this.call<void>(timeoutMs, 'ZooKeeper', (cb) => client.ensureZookeeperTrackers((error) => cb(error, undefined)));
+    const client = await this.connected();
     const meta = client.rootServer;
     if (!meta) throw new HbaseError(`no hbase:meta location under ${this.options.zookeeper_root}/meta-region-server`, {});
     // The region server ZooKeeper names must answer too (a hostname clients cannot reach is the usual trap).
-    await this.call(timeoutMs, `the region server ${meta.hostName}:${meta.port} (from ZooKeeper)`, (cb) => client.getRegionConnection(`${meta.hostName}:${meta.port}`, cb));
+    await this.call(this.connectTimeoutMs, `the region server ${meta.hostName}:${meta.port} (from ZooKeeper)`, (cb) => client.getRegionConnection(`${meta.hostName}:${meta.port}`, cb));
   }
 
   /** Existence only: the client has no admin calls to read families. */
@@ -64,7 +53,7 @@ export class RpcTransport implements Transport {
 
   async put(table: string, rows: readonly RowPut[]): Promise<void> {
     const puts = rows.map((r) => {
-      const put = new hbase.Put(r.row);
+      const put = new hbase.Put(Buffer.from(r.row, 'utf8'));
       for (const c of r.cells) put.add(c.family, c.qualifier, c.value, c.timestamp);
       return put;
     });
@@ -72,7 +61,7 @@ export class RpcTransport implements Transport {
   }
 
   async deleteRow(table: string, row: string, timestamp: number | undefined): Promise<void> {
-    const del = new hbase.Delete(row);
+    const del = new hbase.Delete(Buffer.from(row, 'utf8'));
     if (timestamp !== undefined) {
       // A row delete with a timestamp (every family, at or before it): the client's Delete
       // drops the timestamp it is given, so it goes into the mutation here.
@@ -83,20 +72,20 @@ export class RpcTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    if (!client) return;
-    for (const server of Object.values(client.servers)) server.socket?.destroy();
-    client.zk.close();
+    await this.discard();
+  }
+
+  private get connectTimeoutMs(): number {
+    return Math.min(this.options.request_timeout_ms, 10_000);
   }
 
   private async mutate(table: string, send: (client: Client, cb: (error: unknown, result: unknown) => void) => void): Promise<void> {
-    const client = this.connected();
+    const client = await this.connected();
     try {
       await this.call(this.options.request_timeout_ms, `table ${table}`, (cb) => send(client, cb));
     } catch (error) {
       if (error instanceof HbaseError && error.details.exception && STALE_LOCATION.test(error.details.exception)) {
-        this.forgetRegions(table);
+        forgetRegions(client, table);
         // Locating a region of a table that does not exist ends the same way: tell them apart.
         if (/UnknownProtocol/.test(error.details.exception) && !(await this.tableExists(table))) {
           throw new HbaseError(`table ${table} does not exist`, { exception: 'org.apache.hadoop.hbase.TableNotFoundException' });
@@ -107,7 +96,7 @@ export class RpcTransport implements Transport {
   }
 
   private async tableExists(table: string): Promise<boolean> {
-    const client = this.connected();
+    const client = await this.connected();
     // Region rows of hbase:meta are `<table>,<start key>,<region id>`; the first region's start
     // key is empty. The same range as the client's own region prefetch, which works on 2.x.
     const first = `${table},,`;
@@ -120,23 +109,58 @@ export class RpcTransport implements Transport {
     }
   }
 
-  /** Drops the cached regions of `table`, so the next call scans hbase:meta for them again. */
-  private forgetRegions(table: string): void {
-    const client = this.client;
-    if (!client) return;
-    delete client.cachedRegionLocations[table];
-    client._prefetchRegionCacheList[table] = false;
-  }
-
-  private connected(): Client {
-    if (!this.client) throw new HbaseError('not connected', {});
+  /** The client, opened (ZooKeeper answered, hbase:meta located) on first use or after a discard. */
+  private connected(): Promise<Client> {
+    if (!this.client) {
+      const opening = this.open();
+      this.client = opening;
+      opening.catch(() => {
+        if (this.client === opening) this.client = undefined;
+      });
+    }
     return this.client;
   }
 
-  /** A client call as a promise, bounded by `timeoutMs` (the client may never call back). */
+  private async open(): Promise<Client> {
+    const client = hbase({
+      zookeeperHosts: this.options.zookeeper_quorum.split(','),
+      zookeeperRoot: this.options.zookeeper_root,
+      rpcTimeout: this.connectTimeoutMs,
+      callTimeout: this.options.request_timeout_ms,
+      tcpNoDelay: true,
+    });
+    // Its own retries re-locate regions with the call HBase 2 removed: the core retries instead.
+    client.maxActionRetries = -1;
+    client.on('error', (error: unknown) => this.logger.debug({ err: describe(error) }, 'hbase rpc client error'));
+    try {
+      await this.call<void>(this.connectTimeoutMs, 'ZooKeeper', (cb) => client.ensureZookeeperTrackers((error) => cb(error, undefined)));
+      return client;
+    } catch (error) {
+      shutDown(client);
+      throw error;
+    }
+  }
+
+  /** Drops the client: the next call opens a new one. */
+  private async discard(): Promise<void> {
+    const current = this.client;
+    this.client = undefined;
+    const client = await current?.catch(() => undefined);
+    if (client) shutDown(client);
+  }
+
+  /**
+   * A client call as a promise, bounded by `timeoutMs`. The client may never call back (a
+   * region server that refused a connection, a region prefetch that started during an outage
+   * and never ended, after which every call waits on it): a call that times out discards the
+   * client, and the next one starts afresh from ZooKeeper.
+   */
   private call<T>(timeoutMs: number, what: string, start: (cb: (error: unknown, result: T) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HbaseError(`${what}: no answer within ${timeoutMs} ms`, { code: 'ETIMEDOUT' })), timeoutMs);
+      const timer = setTimeout(() => {
+        void this.discard();
+        reject(new HbaseError(`${what}: no answer within ${timeoutMs} ms`, { code: 'ETIMEDOUT' }));
+      }, timeoutMs);
       try {
         start((error, result) => {
           clearTimeout(timer);
@@ -149,6 +173,19 @@ export class RpcTransport implements Transport {
       }
     });
   }
+}
+
+/** Drops the cached regions of `table`, so the next call scans hbase:meta for them again. */
+function forgetRegions(client: Client, table: string): void {
+  delete client.cachedRegionLocations[table];
+  client._prefetchRegionCacheList[table] = false;
+}
+
+function shutDown(client: Client): void {
+  client.removeAllListeners();
+  client.on('error', () => undefined);
+  for (const server of Object.values(client.servers)) server.socket?.destroy();
+  client.zk.close();
 }
 
 /**
