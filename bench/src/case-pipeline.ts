@@ -8,18 +8,20 @@
 import { Hub } from '@sinkhub/core';
 import { Client } from '@elastic/elasticsearch';
 import elasticsearchSink from '@sinkhub/elasticsearch';
+import hbaseSink from '@sinkhub/hbase';
 import influxdbSink from '@sinkhub/influxdb';
 import mysqlSink from '@sinkhub/mysql';
 import redisSink from '@sinkhub/redis';
 import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
 import { ELASTICSEARCH_URL, countAndDrop as countDocumentsAndDrop } from './elasticsearch-target.js';
+import { HBASE_REST_URL, countAndDrop as countCellsAndDrop, createBenchTable as createHbaseTable } from './hbase-target.js';
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'hbase'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -29,6 +31,8 @@ const influxMeasurement = `sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysql = sink === 'mysql' ? benchPool() : undefined;
 if (mysql) await createBenchTable(mysql, mysqlTable);
+const hbaseTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
+if (sink === 'hbase') await createHbaseTable(hbaseTable);
 if (sink.startsWith('file') && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
@@ -48,6 +52,7 @@ const { file, registry } = Hub.validate(
           : sink === 'redis' ? { type: 'redis', url: REDIS_URL, command: 'RPUSH', key: redisKey }
           : sink === 'elasticsearch' ? { type: 'elasticsearch', nodes: [ELASTICSEARCH_URL], index: esIndex, id: 'offset' }
           : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
+          : sink === 'hbase' ? { type: 'hbase', url: HBASE_REST_URL, table: hbaseTable, row_key: '{{ $topic }}-{{ $partition }}-{{ $offset }}', family: 'd', timestamp_field: 'ts', concurrent_requests: 4 }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
@@ -55,7 +60,7 @@ const { file, registry } = Hub.validate(
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, hbaseSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -95,6 +100,12 @@ if (sink === 'influxdb') {
   // Read back: one point per record (series `type`, time `ts`: all distinct in the data set).
   const stored = await countPointsAndDrop(influxMeasurement);
   if (stored !== args.records) throw new Error(`influxdb holds ${stored} points, expected ${args.records}`);
+  detail['stored'] = stored;
+}
+if (sink === 'hbase') {
+  // Read back: one d:id cell per record (rows keyed by topic-partition-offset, one version).
+  const stored = await countCellsAndDrop(hbaseTable);
+  if (stored !== args.records) throw new Error(`hbase holds ${stored} cells of d:id, expected ${args.records}`);
   detail['stored'] = stored;
 }
 if (mysql) {

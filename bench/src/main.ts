@@ -39,6 +39,8 @@ const TITLES: Record<CaseId, string> = {
   i: 'sinkhub → InfluxDB (v1 API), exactly-once',
   'e-raw': 'Elasticsearch bulk requests of 1000, 2 in flight, no Kafka',
   e: 'sinkhub → Elasticsearch, offset ids, exactly-once',
+  'h-raw': 'HBase REST multi-row puts of 1000 rows, 4 in flight, no Kafka',
+  h: 'sinkhub → HBase (REST), cell timestamps from ts, exactly-once',
 };
 
 const params = paramsFromEnv();
@@ -155,6 +157,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     i: nodeCase('case-pipeline.js', '--sink', 'influxdb'),
     'e-raw': nodeCase('case-elasticsearch-raw.js'),
     e: nodeCase('case-pipeline.js', '--sink', 'elasticsearch'),
+    'h-raw': nodeCase('case-hbase-raw.js'),
+    h: nodeCase('case-pipeline.js', '--sink', 'hbase'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

@@ -17,7 +17,7 @@ export const hbaseSink = defineConnector({
     '  type: hbase',
     '  url: http://127.0.0.1:8080',
     '  table: events',
-    '  row_key: "{{ user.id }}#{{ $key }}"',
+    '  row_key: "user#{{ $key }}"',
     '  columns:',
     '    d:name: user.name',
     '    d:doc: $',

@@ -13,7 +13,7 @@ export const hbaseOptions = z
     transport: z
       .enum(TRANSPORTS)
       .default('rest')
-      .describe('`rest`: the HBase REST gateway (Stargate), one multi-row PUT per request; `rpc`: native RPC to the region servers, found through ZooKeeper (`hbase-rpc-client`; see the guarantee and limits below).'),
+      .describe('`rest`: the HBase REST gateway (Stargate), one multi-row PUT per request; `rpc`: native RPC to the region servers, found through ZooKeeper (`hbase-rpc-client`; its limits on HBase 2 are in the connector’s README).'),
     url: z
       .string()
       .regex(/^https?:\/\//, 'an http:// or https:// URL')
