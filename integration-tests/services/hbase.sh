@@ -62,6 +62,9 @@ write_config() {
   <property><name>hbase.regionserver.ipc.address</name><value>127.0.0.1</value></property>
   <property><name>hbase.master.info.bindAddress</name><value>127.0.0.1</value></property>
   <property><name>hbase.regionserver.info.bindAddress</name><value>127.0.0.1</value></property>
+  <!-- One region server: the master need not wait 4.5 s for more to report at start. -->
+  <property><name>hbase.master.wait.on.regionservers.mintostart</name><value>1</value></property>
+  <property><name>hbase.master.wait.on.regionservers.timeout</name><value>500</value></property>
   <!-- What the servers write into ZooKeeper for clients to dial. -->
   <property><name>hbase.master.hostname</name><value>127.0.0.1</value></property>
   <property><name>hbase.unsafe.regionserver.hostname</name><value>127.0.0.1</value></property>

@@ -10,12 +10,22 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { HBASE_REST_URL, HBASE_ZOOKEEPER, KAFKA_BROKERS, hostPort, requireServer } from '../src/env.js';
-import { createTable, hbaseServer, putCell, scanCells, tableExists, tableFamilies, tableFor, type StoredCell } from '../src/hbase.js';
+import { dropTable, hbaseServer, createTable as makeTable, putCell, scanCells, tableExists, tableFamilies, tableFor, type StoredCell } from '../src/hbase.js';
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
 import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+
+// Every table a case makes (or has the sink make) is dropped at the end: HBase reopens them all on a restart.
+const tables = new Set<string>();
+const createTable = (table: string, families: readonly string[], versions?: number) => {
+  tables.add(table);
+  return makeTable(table, families, versions);
+};
+after(async () => {
+  for (const table of tables) await dropTable(table);
+});
 
 before(async () => {
   await requireServer('Kafka', KAFKA_BROKERS[0]!);
@@ -140,6 +150,7 @@ describe('hbase connector (rest only)', () => {
   it('create_table makes each templated table with the mapping’s families and VERSIONS', { timeout: 60_000 }, async () => {
     const topic = uniqueName('hbase-create');
     const prefix = tableFor(topic);
+    tables.add(`${prefix}_0`).add(`${prefix}_1`);
     const messages = users(6).map((m, i) => ({ key: m.key, value: JSON.stringify({ ...(JSON.parse(String(m.value)) as object), part: i % 2 }) }));
     await runSink(`${TRANSPORTS.rest}\ntable: "${prefix}_{{ part }}"\nrow_key: "{{ $key }}"\ncolumns: { d:name: name, m:score: score }\ncreate_table: { versions: 4 }`, messages, async () => (await tableExists(`${prefix}_0`)) && (await tableExists(`${prefix}_1`)) && (await scanCells(`${prefix}_1`)).length === 6);
     assert.deepEqual(await tableFamilies(`${prefix}_0`), { d: 4, m: 4 });
