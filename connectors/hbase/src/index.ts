@@ -38,7 +38,7 @@ export const hbaseSink = defineConnector({
     if (options.server_time) return 'with server_time a replayed record writes a new version of each cell (set timestamp_field, or use the Kafka timestamp)';
     return 'idempotent';
   },
-  defaultBatching: { maxRecords: 1000, maxWaitMs: 100 },
+  defaultBatching: { maxRecords: 4000, maxWaitMs: 100 },
   create: (options, context) => new HbaseSink(options, context),
 });
 
