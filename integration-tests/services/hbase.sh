@@ -8,6 +8,9 @@
 #   hbase.sh status  exit 0 when the gateway lists tables
 # HBASE_PART=rest limits start/stop/status to the REST gateway (services/hbase-rest.sh): the
 # outage case of the REST transport stops only the gateway, which restarts in seconds.
+# HBASE_PART=rest-tls runs a second gateway (services/hbase-rest-tls.sh) with HTTPS only, on an
+# ephemeral port written to $STATE_DIR/hbase-rest-tls.port, its certificate signed by a CA made
+# here ($STATE_DIR/hbase/tls/ca.pem); HBase itself must be running.
 # Ports: ZooKeeper 2181, master 16000 (UI 16010), region server 16020 (UI 16030), REST 8070
 # (info 8071); every one bound to 127.0.0.1, and the servers register as 127.0.0.1 in ZooKeeper.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -22,6 +25,8 @@ RS_PORT=${HBASE_RS_PORT:-16020}
 PART=${HBASE_PART:-all}
 START_TIMEOUT=${HBASE_START_TIMEOUT:-180}
 DIR="$STATE_DIR/hbase"
+TLS_DIR="$DIR/tls"
+TLS_PORT_FILE="$STATE_DIR/hbase-rest-tls.port"
 
 # JDK 17 flags from HBase's bin/hbase.
 JAVA_FLAGS=(
@@ -38,6 +43,10 @@ JAVA_FLAGS=(
 
 # rest_ready: the gateway answers a table listing, which needs a running master.
 rest_ready() { curl -fsS -m 5 -H 'Accept: application/json' "$REST_URL/" >/dev/null 2>&1; }
+# tls_ready: the HTTPS gateway answers with a certificate of our CA.
+tls_ready() {
+  [[ -f $TLS_PORT_FILE ]] && curl -fsS -m 5 --cacert "$TLS_DIR/ca.pem" -H 'Accept: application/json' "https://127.0.0.1:$(cat "$TLS_PORT_FILE")/" >/dev/null 2>&1
+}
 
 write_config() {
   mkdir -p "$DIR"/{conf,root,zk,tmp,logs}
@@ -93,10 +102,50 @@ logger.hadoop.level = WARN
 PROPS
 }
 
-java_cmd() {  # java_cmd HEAP MAIN ARGS...: the JVM line for one of the servers
+java_cmd() {  # java_cmd HEAP MAIN ARGS...: the JVM line for one of the servers (configuration in $CONF)
   local heap=$1; shift
   printf '%s\0' java "-Xmx$heap" "${JAVA_FLAGS[@]}" -Dhbase.log.dir="$DIR/logs" \
-    -Dlog4j2.configurationFile="file:$DIR/conf/log4j2.properties" -cp "$DIR/conf:$LIB/*" "$@"
+    -Dlog4j2.configurationFile="file:$DIR/conf/log4j2.properties" -cp "${CONF:-$DIR/conf}:$LIB/*" "$@"
+}
+
+# The HTTPS gateway's configuration: the main one plus a PKCS#12 keystore, no info server.
+write_tls_config() {
+  if [[ ! -f $TLS_DIR/server.p12 ]]; then
+    make_certs "$TLS_DIR"
+    openssl pkcs12 -export -in "$TLS_DIR/server.crt" -inkey "$TLS_DIR/server.key" -certfile "$TLS_DIR/ca.pem" \
+      -name server -passout pass:sinkhub-secret -out "$TLS_DIR/server.p12"
+  fi
+  mkdir -p "$DIR/conf-tls"
+  local ssl="  <property><name>hbase.rest.ssl.enabled</name><value>true</value></property>
+  <property><name>hbase.rest.ssl.keystore.store</name><value>$TLS_DIR/server.p12</value></property>
+  <property><name>hbase.rest.ssl.keystore.type</name><value>PKCS12</value></property>
+  <property><name>hbase.rest.ssl.keystore.password</name><value>sinkhub-secret</value></property>
+  <property><name>hbase.rest.ssl.keystore.keypassword</name><value>sinkhub-secret</value></property>
+</configuration>"
+  grep -v -e '</configuration>' -e 'hbase.rest.info.port' "$DIR/conf/hbase-site.xml" >"$DIR/conf-tls/hbase-site.xml"
+  printf '%s\n' "$ssl" >>"$DIR/conf-tls/hbase-site.xml"
+}
+
+start_rest_tls() {
+  if tls_ready; then log "hbase-rest-tls: already answering on 127.0.0.1:$(cat "$TLS_PORT_FILE")"; return 0; fi
+  write_tls_config
+  local t0=$SECONDS log_file="$STATE_DIR/hbase-rest-tls.log" port=''
+  rm -f "$TLS_PORT_FILE"
+  mapfile -d '' cmd < <(CONF="$DIR/conf-tls" java_cmd "${HBASE_REST_HEAP:-384m}" org.apache.hadoop.hbase.rest.RESTServer start -p 0 -infoport -1)
+  setsid nohup "${cmd[@]}" >"$log_file" 2>&1 &
+  local pid=$!
+  echo "$pid" >"$STATE_DIR/hbase-rest-tls.pid"
+  # Port 0: Jetty picks one and logs it ("Started ServerConnector@…{SSL, (ssl, http/1.1)}{127.0.0.1:PORT}").
+  until [[ -n $port ]]; do
+    port=$(grep -o 'Started ServerConnector@.*{127\.0\.0\.1:[0-9]*}' "$log_file" 2>/dev/null | grep -o '[0-9]*}$' | tr -d '}' || true)
+    if ! kill -0 "$pid" 2>/dev/null || (( SECONDS - t0 >= 90 )); then
+      log "hbase-rest-tls: no HTTPS listener after $((SECONDS - t0))s; last log lines:"; tail -n 20 "$log_file" >&2 || true
+      stop_pid hbase-rest-tls; return 1
+    fi
+    [[ -n $port ]] || sleep 0.5
+  done
+  echo "$port" >"$TLS_PORT_FILE"
+  log "hbase-rest-tls: HTTPS on 127.0.0.1:$port after $((SECONDS - t0))s (pid $pid, CA $TLS_DIR/ca.pem)"
 }
 
 start_hbase() {
@@ -124,6 +173,7 @@ start() {
   local t0=$SECONDS
   LIB=$(maven_fetch hbase "$SERVICES_DIR/hbase/pom.xml")
   write_config
+  if [[ $PART == rest-tls ]]; then start_rest_tls; return; fi
   [[ $PART == rest ]] || start_hbase
   start_rest
   until rest_ready; do
@@ -137,6 +187,7 @@ start() {
 }
 
 stop() {
+  if [[ $PART == rest-tls ]]; then stop_pid hbase-rest-tls; rm -f "$TLS_PORT_FILE"; return; fi
   stop_pid hbase-rest
   [[ $PART == rest ]] || stop_pid hbase
 }
@@ -144,6 +195,6 @@ stop() {
 case ${1:-} in
   start) start ;;
   stop) stop ;;
-  status) rest_ready ;;
+  status) if [[ $PART == rest-tls ]]; then tls_ready; else rest_ready; fi ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 64 ;;
 esac

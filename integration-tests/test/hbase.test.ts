@@ -11,8 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { HBASE_REST_URL, HBASE_ZOOKEEPER, KAFKA_BROKERS, hostPort, requireServer } from '../src/env.js';
-import { dropTable, hbaseServer, createTable as makeTable, putCell, scanCells, tableExists, tableFamilies, tableFor, type StoredCell } from '../src/hbase.js';
+import { HBASE_REST_TLS_CA, HBASE_REST_URL, HBASE_ZOOKEEPER, KAFKA_BROKERS, hbaseRestTlsUrl, hostPort, requireServer } from '../src/env.js';
+import { dropTable, hbaseServer, createTable as makeTable, putCell, readRow, scanCells, tableExists, tableFamilies, tableFor, type StoredCell } from '../src/hbase.js';
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
 import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
@@ -174,6 +174,20 @@ describe('hbase connector (rest only)', () => {
     const cells = await scanCells(table);
     assert.ok(cells.every((c) => c.timestamp >= before - 5000), 'stamped by the region server, now');
     assert.deepEqual(cells.filter((c) => c.row === 'u0').map(utf8), ['user 0', 'user 0'], 'two versions of one cell');
+  });
+});
+
+describe('hbase connector (rest over https)', () => {
+  it('HTTPS with the gateway’s CA in tls.ca_file; without it the start fails, naming the gateway', { timeout: 90_000 }, async () => {
+    const url = hbaseRestTlsUrl();
+    await requireServer('HBase REST gateway (HTTPS)', hostPort(url));
+    const topic = uniqueName('hbase-tls');
+    const table = tableFor(topic);
+    await createTopic(topic, 1);
+    await createTable(table, ['d'], 1);
+    await runSink(`type: hbase\nurl: ${url}\ntls: { ca_file: ${HBASE_REST_TLS_CA} }\ntable: TABLE\nrow_key: "{{ $key }}"\ncolumns: { d:name: name }`, users(5), async (t) => (await scanCells(t)).length === 5, { topic });
+    assert.equal(utf8((await readRow(table, 'u4'))[0]!), 'user 4');
+    await expectStartFailure(pipelineYaml({ name: topic, topic, sink: `type: hbase\nurl: ${url}\ntable: ${table}\nrow_key: k\nfamily: d` }), new RegExp(`hbase at ${hostPort(url).replaceAll('.', '\\.')}: .*(self-signed certificate|unable to verify|SELF_SIGNED)`, 'i'));
   });
 });
 
