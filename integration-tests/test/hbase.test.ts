@@ -3,7 +3,8 @@
  * gateway and native RPC): default and explicit column mapping, encodings, timestamps from the
  * record, tables created at start or per record, replays adding no version, server time adding
  * one, tombstones deleting rows, refused rows going to the dead-letter topic with the server's
- * reason, bad options at validation, and an unreachable server or a missing table named at start.
+ * reason, HTTPS with a private CA, bad options at validation, and an unreachable server or a
+ * missing table named at start.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
