@@ -2,8 +2,8 @@
 # Standalone HBase 2.6 on 127.0.0.1 from Maven Central (services/hbase/pom.xml): one JVM running
 # the master, a region server and an embedded ZooKeeper, storing on the local file system; and the
 # REST gateway (Stargate) in a second JVM. Data stays in $STATE_DIR/hbase across stop/start.
-#   hbase.sh start   start HBase unless ZooKeeper already answers, then the REST gateway unless its
-#                    port answers; wait until the gateway can list tables (the master is up)
+#   hbase.sh start   start HBase unless its region server already answers, then the REST gateway
+#                    unless its port answers; wait until the gateway can list tables (the master is up)
 #   hbase.sh stop    stop the gateway, then HBase (by PID; only what this script started)
 #   hbase.sh status  exit 0 when the gateway lists tables
 # HBASE_PART=rest limits start/stop/status to the REST gateway (services/hbase-rest.sh): the
@@ -149,7 +149,12 @@ start_rest_tls() {
 }
 
 start_hbase() {
-  if port_open 127.0.0.1 "$ZK_PORT"; then log "hbase: something already answers on 127.0.0.1:$ZK_PORT (ZooKeeper); using it"; return 0; fi
+  if port_open 127.0.0.1 "$RS_PORT"; then log "hbase: a region server already answers on 127.0.0.1:$RS_PORT; using it"; return 0; fi
+  if port_open 127.0.0.1 "$ZK_PORT"; then
+    # Standalone HBase always runs its own ZooKeeper, and aborts when it cannot have the port.
+    log "hbase: 127.0.0.1:$ZK_PORT is taken by another ZooKeeper; stop it, or set HBASE_ZK_PORT (and HBASE_ZOOKEEPER for the suites)"
+    return 1
+  fi
   local t0=$SECONDS
   mapfile -d '' cmd < <(java_cmd "${HBASE_HEAP:-768m}" org.apache.hadoop.hbase.master.HMaster start)
   setsid nohup "${cmd[@]}" >"$STATE_DIR/hbase.log" 2>&1 &
@@ -189,7 +194,20 @@ start() {
 stop() {
   if [[ $PART == rest-tls ]]; then stop_pid hbase-rest-tls; rm -f "$TLS_PORT_FILE"; return; fi
   stop_pid hbase-rest
-  [[ $PART == rest ]] || stop_pid hbase
+  [[ $PART == rest ]] || stop_hbase
+}
+
+# A clean shutdown first (`HMaster stop --shutDownCluster`: regions closed, memstores flushed, so
+# the next start needs no crash recovery), then stop_pid for whatever is left.
+stop_hbase() {
+  local pid; pid=$(cat "$STATE_DIR/hbase.pid" 2>/dev/null || true)
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    LIB=${LIB:-$CACHE_DIR/hbase/lib}
+    mapfile -d '' cmd < <(java_cmd 256m org.apache.hadoop.hbase.master.HMaster stop --shutDownCluster)
+    timeout 60 "${cmd[@]}" >>"$STATE_DIR/hbase-stop.log" 2>&1 || log "hbase: the clean shutdown failed (see $STATE_DIR/hbase-stop.log); stopping by PID"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  fi
+  stop_pid hbase
 }
 
 case ${1:-} in
