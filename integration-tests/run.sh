@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 declare -A NEEDS=(
   [elasticsearch]="elasticsearch elasticsearch-secure"
   [flume]="flume"
+  [hbase]="hbase hbase-rest-tls"
   [hdfs]="hdfs"
   [influxdb]="influxdb questdb"
   [kafka]="kafka-target"

@@ -13,6 +13,7 @@ import { Hub } from '@sinkhub/core';
 import { Client } from '@elastic/elasticsearch';
 import elasticsearchSink from '@sinkhub/elasticsearch';
 import flumeSink from '@sinkhub/flume';
+import hbaseSink from '@sinkhub/hbase';
 import hdfsSink from '@sinkhub/hdfs';
 import influxdbSink from '@sinkhub/influxdb';
 import kafkaSink from '@sinkhub/kafka';
@@ -23,6 +24,7 @@ import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
 import { ELASTICSEARCH_URL, countAndDrop as countDocumentsAndDrop } from './elasticsearch-target.js';
 import { FLUME_BENCH_URL, countEvents, warmUp } from './flume-target.js';
+import { HBASE_REST_URL, countAndDrop as countCellsAndDrop, createBenchTable as createHbaseTable } from './hbase-target.js';
 import { HDFS, filesAndDelete } from './hdfs-target.js';
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
@@ -31,7 +33,7 @@ import { WriteCounter, nullConnector } from './null-sink.js';
 import { createTopic, deleteTopic } from './dataset.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume', 'hdfs', 'rabbitmq', 'kafka'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume', 'hdfs', 'rabbitmq', 'kafka', 'hbase'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -47,6 +49,8 @@ if (mysql) await createBenchTable(mysql, mysqlTable);
 if (sink === 'flume') await warmUp();
 const rabbitmqQueue = `bench-sinkhub-${args.group}`;
 if (sink === 'rabbitmq') await createQueue(rabbitmqQueue);
+const hbaseTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
+if (sink === 'hbase') await createHbaseTable(hbaseTable);
 if (sink.startsWith('file') && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
@@ -68,6 +72,7 @@ const { file, registry } = Hub.validate(
           : sink === 'elasticsearch' ? { type: 'elasticsearch', nodes: [ELASTICSEARCH_URL], index: esIndex, id: 'offset' }
           : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
           : sink === 'rabbitmq' ? { type: 'rabbitmq', url: RABBITMQ.url, username: RABBITMQ.user, password: RABBITMQ.password, queue: rabbitmqQueue }
+          : sink === 'hbase' ? { type: 'hbase', url: HBASE_REST_URL, table: hbaseTable, row_key: '{{ $topic }}-{{ $partition }}-{{ $offset }}', family: 'd', timestamp_field: 'ts', concurrent_requests: 4 }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : sink === 'hdfs' ? { type: 'hdfs', url: HDFS.url, user: HDFS.user, path: hdfsPath, content: 'value' }
           : sink === 'kafka' ? { type: 'kafka', topic: kafkaCopy }
@@ -79,7 +84,7 @@ const { file, registry } = Hub.validate(
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink, hdfsSink, rabbitmqSink, kafkaSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink, hdfsSink, rabbitmqSink, kafkaSink, hbaseSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -148,6 +153,12 @@ if (sink === 'kafka') {
   const stored = countCommitted(args.broker, kafkaCopy);
   await deleteTopic(args.broker, kafkaCopy);
   if (stored !== args.records) throw new Error(`the copy holds ${stored} committed records, expected ${args.records}`);
+  detail['stored'] = stored;
+}
+if (sink === 'hbase') {
+  // Read back: one d:id cell per record (rows keyed by topic-partition-offset, one version).
+  const stored = await countCellsAndDrop(hbaseTable);
+  if (stored !== args.records) throw new Error(`hbase holds ${stored} cells of d:id, expected ${args.records}`);
   detail['stored'] = stored;
 }
 if (mysql) {

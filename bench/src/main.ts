@@ -53,6 +53,8 @@ const TITLES: Record<CaseId, string> = {
   'x-raw': 'kcat -P producing the records again (acks all, idempotent), no consuming',
   x: 'sinkhub → Kafka, same cluster, exactly-once (transactions)',
   'x-mm2': 'MirrorMaker 2 source connector, same cluster, at-least-once (peer)',
+  'hb-raw': 'HBase REST multi-row puts of 1000 rows, 4 in flight, no Kafka',
+  hb: 'sinkhub → HBase (REST), cell timestamps from ts, exactly-once',
 };
 
 const params = paramsFromEnv();
@@ -219,6 +221,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     q: nodeCase('case-pipeline.js', '--sink', 'rabbitmq'),
     'x-raw': nodeCase('case-kafka-raw.js'),
     x: nodeCase('case-pipeline.js', '--sink', 'kafka'),
+    'hb-raw': nodeCase('case-hbase-raw.js'),
+    hb: nodeCase('case-pipeline.js', '--sink', 'hbase'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

@@ -2,6 +2,7 @@
  * Test endpoints come from the environment with localhost defaults, so the same suites run
  * against the provisioned local servers or a user's docker compose stack.
  */
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
 export const KAFKA_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -106,3 +107,17 @@ export const HDFS_USER = process.env['HDFS_USER'] ?? 'sinkhub';
 export const HDFS_SUPERUSER = process.env['HDFS_SUPERUSER'] ?? (process.env['USER'] || 'root');
 /** A second Kafka cluster (services/kafka-target.sh, docker/kafka-target.yml): the kafka connector's other cluster. */
 export const KAFKA_TARGET_BROKERS = (process.env['KAFKA_TARGET_BROKERS'] ?? '127.0.0.1:9192').split(',');
+/** HBase (services/hbase.sh, docker/hbase.yml): the REST gateway, and ZooKeeper for native RPC. */
+export const HBASE_REST_URL = process.env['HBASE_REST_URL'] ?? 'http://127.0.0.1:8070';
+export const HBASE_ZOOKEEPER = process.env['HBASE_ZOOKEEPER'] ?? '127.0.0.1:2181';
+/** The HTTPS REST gateway (services/hbase-rest-tls.sh): its port is picked at start and written to a file. */
+export const HBASE_REST_TLS_CA = process.env['HBASE_REST_TLS_CA'] ?? `${process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname}/hbase/tls/ca.pem`;
+export function hbaseRestTlsUrl(): string {
+  const state = process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname;
+  if (process.env['HBASE_REST_TLS_URL']) return process.env['HBASE_REST_TLS_URL'];
+  try {
+    return `https://127.0.0.1:${readFileSync(`${state}/hbase-rest-tls.port`, 'utf8').trim()}`;
+  } catch {
+    throw new Error('the HTTPS HBase REST gateway is not running: start it with integration-tests/services/hbase-rest-tls.sh (or set HBASE_REST_TLS_URL)');
+  }
+}
