@@ -42,20 +42,13 @@ describe('time templates', () => {
     }
   });
 
-  it('make a dt=/hour= template far cheaper than JSONata', async () => {
+  it('render a dt=/hour= template through the fast path', async () => {
+    // Its cost (about 1 µs a record against JSONata's 50) is measured in bench/, not here.
     const source = "{{ $topic }}/dt={{ $fromMillis(ts, '[Y0001]-[M01]-[D01]') }}/hour={{ $fromMillis(ts, '[H01]') }}";
+    for (const part of ["$fromMillis(ts, '[Y0001]-[M01]-[D01]')", "$fromMillis(ts, '[H01]')"]) assert.ok(compileTimeFormat(part), part);
     const t = compileTemplate(source);
     assert.equal(await t.render(view({ ts: 1_700_000_000_000 })), 'ev/dt=2023-11-14/hour=22');
     assert.equal(await t.render(view({ ts: 1_700_000_000_000 + 3_600_000 })), 'ev/dt=2023-11-14/hour=23');
     assert.equal(await t.render(view({ ts: 1_700_000_000_000 + 7_200_000 })), 'ev/dt=2023-11-15/hour=00');
-    const jsonata = compileExpression(`$topic & "/dt=" & $fromMillis(ts, '[Y0001]-[M01]-[D01]') & "/hour=" & $fromMillis(ts, '[H01]')`);
-    const perRecord = async (render: (r: RecordView) => unknown) => {
-      const started = performance.now();
-      for (let i = 0; i < 5000; i++) await render(view({ ts: 1_700_000_000_000 + i * 1000 }));
-      return (performance.now() - started) / 5000;
-    };
-    const [fast, slow] = [await perRecord((r) => t.render(r)), await perRecord(jsonata)];
-    // ~50 µs a record through JSONata, ~1 µs through the fast path (when the machine is quiet).
-    assert.ok(fast * 5 < slow, `fast path ${(fast * 1000).toFixed(1)} µs, JSONata ${(slow * 1000).toFixed(1)} µs a record`);
   });
 });
