@@ -3,7 +3,7 @@
  * into requests by the bulk limits. A record that cannot become an operation is a record-level
  * failure (dead letter).
  */
-import { compileTemplate, readPath, recordId, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
+import { compileTemplate, readPath, recordId, translateRecords, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
 import type { ElasticsearchOptions } from './options.js';
 
 export type BulkAction = 'index' | 'create' | 'update' | 'delete';
@@ -36,19 +36,12 @@ export class OperationBuilder {
   }
 
   async build(records: readonly SinkRecord[]): Promise<Translation> {
-    const operations: Operation[] = [];
-    const failures: RecordFailure[] = [];
-    for (let index = 0; index < records.length; index++) {
-      const record = records[index]!;
-      try {
-        if (record.value === null && this.tombstones === 'skip') continue;
-        const target = this.index.constant ?? (await this.index.render(record));
-        operations.push(record.value === null ? this.deletion(index, target, record) : this.write(index, target, record));
-      } catch (error) {
-        failures.push({ index, error: error as Error, retryable: false });
-      }
-    }
-    return { operations, failures };
+    const { items, failures } = await translateRecords(records, async (record, index): Promise<Operation | undefined> => {
+      if (record.value === null && this.tombstones === 'skip') return undefined;
+      const target = this.index.constant ?? (await this.index.render(record));
+      return record.value === null ? this.deletion(index, target, record) : this.write(index, target, record);
+    });
+    return { operations: items, failures };
   }
 
   private write(index: number, target: string, record: SinkRecord): Operation {

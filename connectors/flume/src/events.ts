@@ -4,7 +4,7 @@
  * that cannot become an event (a body template with nothing to render, a value that is not
  * text with `body_encoding: text`, a tombstone with `tombstones: error`) is a record failure.
  */
-import { compileTemplate, valueBytes, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
+import { compileTemplate, translateRecords, valueBytes, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
 import type { FlumeOptions } from './options.js';
 
 export interface FlumeEvent {
@@ -31,18 +31,8 @@ export class EventBuilder {
   }
 
   async build(records: readonly SinkRecord[]): Promise<Translation> {
-    const events: FlumeEvent[] = [];
-    const failures: RecordFailure[] = [];
-    for (let index = 0; index < records.length; index++) {
-      const record = records[index]!;
-      try {
-        const event = await this.eventFor(index, record);
-        if (event) events.push(event);
-      } catch (error) {
-        failures.push({ index, error: error as Error, retryable: false });
-      }
-    }
-    return { events, failures };
+    const { items, failures } = await translateRecords(records, (record, index) => this.eventFor(index, record));
+    return { events: items, failures };
   }
 
   private async eventFor(index: number, record: SinkRecord): Promise<FlumeEvent | undefined> {

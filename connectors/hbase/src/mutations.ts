@@ -3,7 +3,7 @@
  * or a row delete per record, then a plan of requests that merges the puts of one row. A record
  * that cannot become a mutation is a record-level failure.
  */
-import { compileAccessor, compileTemplate, readPath, type Accessor, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
+import { compileAccessor, compileTemplate, readPath, translateRecords, type Accessor, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
 import { splitColumn, type HbaseOptions } from './options.js';
 
 /** HBase refuses longer row keys (`Short.MAX_VALUE`). */
@@ -70,18 +70,8 @@ export class MutationBuilder {
   }
 
   async build(records: readonly SinkRecord[]): Promise<Translation> {
-    const mutations: Mutation[] = [];
-    const failures: RecordFailure[] = [];
-    for (let index = 0; index < records.length; index++) {
-      const record = records[index]!;
-      try {
-        const mutation = await this.mutation(index, record);
-        if (mutation) mutations.push(mutation);
-      } catch (error) {
-        failures.push({ index, error: error as Error, retryable: false });
-      }
-    }
-    return { mutations, failures };
+    const { items, failures } = await translateRecords(records, (record, index) => this.mutation(index, record));
+    return { mutations: items, failures };
   }
 
   private async mutation(index: number, record: SinkRecord): Promise<Mutation | undefined> {

@@ -3,7 +3,7 @@
  * client's `Point`. A record that cannot become a point is a record-level failure.
  */
 import { Point } from '@influxdata/influxdb-client';
-import { compileTemplate, readPath, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
+import { compileTemplate, readPath, translateRecords, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
 import type { InfluxdbOptions } from './options.js';
 
 export interface RecordLine {
@@ -39,21 +39,14 @@ export class PointBuilder {
   }
 
   async build(records: readonly SinkRecord[]): Promise<Translation> {
-    const lines: RecordLine[] = [];
-    const failures: RecordFailure[] = [];
-    for (let index = 0; index < records.length; index++) {
-      const record = records[index]!;
-      try {
-        if (record.value === null) {
-          if (this.options.tombstones === 'skip') continue;
-          throw new Error('a tombstone (null value) has no point to write');
-        }
-        lines.push({ index, line: this.line(record, this.measurement.constant ?? (await this.measurement.render(record))) });
-      } catch (error) {
-        failures.push({ index, error: error as Error, retryable: false });
+    const { items, failures } = await translateRecords(records, async (record, index): Promise<RecordLine | undefined> => {
+      if (record.value === null) {
+        if (this.options.tombstones === 'skip') return undefined;
+        throw new Error('a tombstone (null value) has no point to write');
       }
-    }
-    return { lines, failures };
+      return { index, line: this.line(record, this.measurement.constant ?? (await this.measurement.render(record))) };
+    });
+    return { lines: items, failures };
   }
 
   private line(record: SinkRecord, measurement: string): string {

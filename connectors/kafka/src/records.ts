@@ -5,7 +5,7 @@
  * it would go back into its own source topic, its partition cannot be kept) is a record failure.
  */
 import kafkajs, { type IHeaders } from 'kafkajs';
-import { compileTemplate, keyBytes, valueBytes, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
+import { compileTemplate, keyBytes, translateRecords, valueBytes, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
 import type { KafkaSinkOptions } from './options.js';
 
 const { Partitioners } = kafkajs;
@@ -52,16 +52,8 @@ export class MessageBuilder {
 
   /** Messages of the records that have one, partition still unset (-1). */
   async build(records: readonly SinkRecord[], now = Date.now()): Promise<Translation> {
-    const messages: OutgoingMessage[] = [];
-    const failures: RecordFailure[] = [];
-    for (let index = 0; index < records.length; index++) {
-      try {
-        messages.push(await this.messageFor(index, records[index]!, now));
-      } catch (error) {
-        failures.push({ index, error: error as Error, retryable: false });
-      }
-    }
-    return { messages, failures };
+    const { items, failures } = await translateRecords(records, (record, index) => this.messageFor(index, record, now));
+    return { messages: items, failures };
   }
 
   private async messageFor(index: number, record: SinkRecord, now: number): Promise<OutgoingMessage> {

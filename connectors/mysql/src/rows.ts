@@ -3,7 +3,7 @@
  * or the key of the row a tombstone deletes. A record that cannot become a row is a
  * record-level failure (dead letter), never a batch failure.
  */
-import { compileAccessor, compileTemplate, type Accessor, type RecordFailure, type RecordView, type SinkRecord, type Template } from '@sinkhub/core';
+import { compileAccessor, compileTemplate, translateRecords, type Accessor, type RecordFailure, type RecordView, type SinkRecord, type Template } from '@sinkhub/core';
 import { parseTableName, quote, type TableName } from './identifiers.js';
 import type { MysqlOptions } from './options.js';
 
@@ -50,23 +50,12 @@ export class RowMapper {
   }
 
   async map(records: readonly SinkRecord[]): Promise<Mapping> {
-    const ops: RowOp[] = [];
-    const failures: RecordFailure[] = [];
-    let skipped = 0;
-    for (let index = 0; index < records.length; index++) {
-      const record = records[index]!;
-      try {
-        if (record.value === null && this.tombstones === 'ignore') {
-          skipped++;
-          continue;
-        }
-        const table = this.tableName(this.table.constant ?? (await this.table.render(record)));
-        ops.push(record.value === null ? this.deleteOp(index, table, record) : { index, table, kind: 'write', ...(await this.row(record)) });
-      } catch (error) {
-        failures.push({ index, error: error as Error, retryable: false });
-      }
-    }
-    return { ops, failures, skipped };
+    const { items, failures } = await translateRecords(records, async (record, index): Promise<RowOp | undefined> => {
+      if (record.value === null && this.tombstones === 'ignore') return undefined;
+      const table = this.tableName(this.table.constant ?? (await this.table.render(record)));
+      return record.value === null ? this.deleteOp(index, table, record) : { index, table, kind: 'write', ...(await this.row(record)) };
+    });
+    return { ops: items, failures, skipped: records.length - items.length - failures.length };
   }
 
   private async row(record: SinkRecord): Promise<{ columns: string[]; values: unknown[] }> {

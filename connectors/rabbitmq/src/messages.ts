@@ -3,7 +3,7 @@
  * exact messages can be checked in unit tests. A record that cannot become a message (a
  * template with nothing to render, a tombstone with `tombstones: error`) is a record failure.
  */
-import { compileTemplate, valueBytes, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
+import { compileTemplate, translateRecords, valueBytes, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
 import type { RabbitmqOptions } from './options.js';
 
 export interface OutgoingMessage {
@@ -43,18 +43,8 @@ export class MessageBuilder {
   }
 
   async build(records: readonly SinkRecord[]): Promise<Translation> {
-    const messages: OutgoingMessage[] = [];
-    const failures: RecordFailure[] = [];
-    for (let index = 0; index < records.length; index++) {
-      const record = records[index]!;
-      try {
-        const message = await this.messageFor(index, record);
-        if (message) messages.push(message);
-      } catch (error) {
-        failures.push({ index, error: error as Error, retryable: false });
-      }
-    }
-    return { messages, failures };
+    const { items, failures } = await translateRecords(records, (record, index) => this.messageFor(index, record));
+    return { messages: items, failures };
   }
 
   private async messageFor(index: number, record: SinkRecord): Promise<OutgoingMessage | undefined> {

@@ -2,7 +2,7 @@
  * Records → Redis commands, without I/O, so a batch's exact commands can be checked against
  * golden lists. A record that cannot become a command is reported as a record-level failure.
  */
-import { compileTemplate, readPath, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
+import { compileTemplate, readPath, translateRecords, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
 import type { RedisOptions } from './options.js';
 
 export type Argument = string | Buffer;
@@ -28,18 +28,11 @@ export class CommandBuilder {
   }
 
   async build(records: readonly SinkRecord[]): Promise<Translation> {
-    const out: RecordCommands[] = [];
-    const failures: RecordFailure[] = [];
-    for (let index = 0; index < records.length; index++) {
-      const record = records[index]!;
-      try {
-        const key = this.key.constant ?? (await this.key.render(record));
-        out.push({ index, key, commands: this.commandsFor(key, record) });
-      } catch (error) {
-        failures.push({ index, error: error as Error, retryable: false });
-      }
-    }
-    return { records: out, failures };
+    const { items, failures } = await translateRecords(records, async (record, index): Promise<RecordCommands> => {
+      const key = this.key.constant ?? (await this.key.render(record));
+      return { index, key, commands: this.commandsFor(key, record) };
+    });
+    return { records: items, failures };
   }
 
   private commandsFor(key: string, record: SinkRecord): RedisCommand[] {
