@@ -88,3 +88,7 @@ export const ELASTICSEARCH_PASSWORD = process.env['ELASTICSEARCH_PASSWORD'] ?? '
 export const RABBITMQ_URL = process.env['RABBITMQ_URL'] ?? 'amqp://127.0.0.1:5672';
 export const RABBITMQ_USER = process.env['RABBITMQ_USER'] ?? 'sinkhub';
 export const RABBITMQ_PASSWORD = process.env['RABBITMQ_PASSWORD'] ?? 'sinkhub-secret';
+
+/** RocketMQ 5 (services/rocketmq.sh, docker/rocketmq.yml): the proxy's gRPC port and the name server. */
+export const ROCKETMQ_ENDPOINTS = process.env['ROCKETMQ_ENDPOINTS'] ?? '127.0.0.1:8081';
+export const ROCKETMQ_NAMESRV = process.env['ROCKETMQ_NAMESRV'] ?? '127.0.0.1:9876';

@@ -1,0 +1,86 @@
+/**
+ * RocketMQ in the suites: topics are created with the tools' `updateTopic` (5.x topics carry
+ * their message type), and a collector reads a topic back for the whole test with a
+ * SimpleConsumer of the same Node client, acking every message and coming back after the proxy
+ * was stopped (the outage case). Messages are kept by message id, so a redelivery to the
+ * collector is not counted as a duplicate the sink wrote.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { SimpleConsumer, type MessageView } from 'rocketmq-client-nodejs';
+import { ROCKETMQ_ENDPOINTS } from './env.js';
+
+export const rocketmqServer = { name: 'RocketMQ proxy', address: ROCKETMQ_ENDPOINTS.split(';')[0]!, service: 'rocketmq' };
+
+export const rocketmqSinkYaml = `type: rocketmq\nendpoints: "${ROCKETMQ_ENDPOINTS}"`;
+
+const SCRIPT = fileURLToPath(new URL('../../services/rocketmq.sh', import.meta.url));
+const run = promisify(execFile);
+
+export type TopicType = 'NORMAL' | 'FIFO' | 'DELAY' | 'TRANSACTION';
+
+/** Creates `topic` with its message type and queue count (a JVM run of the tools: a few seconds). */
+export async function createRocketTopic(topic: string, type: TopicType = 'NORMAL', queues = 4): Promise<void> {
+  await run('bash', [SCRIPT, 'topic', topic, type, String(queues)], { timeout: 60_000 });
+}
+
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+
+export class TopicCollector {
+  /** Messages by message id, in arrival order. */
+  readonly messages = new Map<string, { message: MessageView; receivedAt: number }>();
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+
+  private constructor(
+    readonly topic: string,
+    private readonly consumer: SimpleConsumer,
+  ) {}
+
+  static async start(topic: string): Promise<TopicCollector> {
+    const consumer = new SimpleConsumer({
+      endpoints: ROCKETMQ_ENDPOINTS,
+      namespace: '',
+      consumerGroup: `collector-${topic}`.replace(/[^a-zA-Z0-9_-]/g, '_'),
+      subscriptions: new Map([[topic, '*']]),
+      awaitDuration: 2000,
+      requestTimeout: 5000,
+      logger: silent,
+    });
+    await consumer.startup();
+    const collector = new TopicCollector(topic, consumer);
+    collector.loop = collector.consume();
+    return collector;
+  }
+
+  /** The JSON bodies' `id`s, one per distinct message. */
+  ids(): number[] {
+    return [...this.messages.values()].map(({ message }) => Number((JSON.parse(message.body.toString('utf8')) as { id: number }).id));
+  }
+
+  views(): MessageView[] {
+    return [...this.messages.values()].map((m) => m.message);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+    await this.consumer.shutdown().catch(() => undefined);
+  }
+
+  private async consume(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const received = await this.consumer.receive(64, 60_000);
+        for (const message of received) {
+          if (!this.messages.has(message.messageId)) this.messages.set(message.messageId, { message, receivedAt: Date.now() });
+          await this.consumer.ack(message).catch(() => undefined);
+        }
+      } catch {
+        // The proxy is down or restarting: try again shortly.
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+}
