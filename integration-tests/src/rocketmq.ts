@@ -31,7 +31,7 @@ export class TopicCollector {
   /** Messages by message id, in arrival order. */
   readonly messages = new Map<string, { message: MessageView; receivedAt: number }>();
   private stopped = false;
-  private loop: Promise<void> | undefined;
+  private loops: Promise<void>[] = [];
 
   private constructor(
     readonly topic: string,
@@ -50,7 +50,8 @@ export class TopicCollector {
     });
     await consumer.startup();
     const collector = new TopicCollector(topic, consumer);
-    collector.loop = collector.consume();
+    // Several long polls at once: one poll and its acks, one after another, trail a fast sink.
+    collector.loops = Array.from({ length: 4 }, () => collector.consume());
     return collector;
   }
 
@@ -65,18 +66,19 @@ export class TopicCollector {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.loop;
+    await Promise.all(this.loops);
     await this.consumer.shutdown().catch(() => undefined);
   }
 
   private async consume(): Promise<void> {
     while (!this.stopped) {
       try {
-        const received = await this.consumer.receive(64, 60_000);
+        const received = await this.consumer.receive(32, 60_000);
         for (const message of received) {
           if (!this.messages.has(message.messageId)) this.messages.set(message.messageId, { message, receivedAt: Date.now() });
-          await this.consumer.ack(message).catch(() => undefined);
         }
+        // An ack lost (the proxy going down) only means the message comes again: it is kept once.
+        await Promise.all(received.map((m) => this.consumer.ack(m).catch(() => undefined)));
       } catch {
         // The proxy is down or restarting: try again shortly.
         await new Promise((r) => setTimeout(r, 500));

@@ -102,13 +102,20 @@ export class RocketmqSink implements Sink {
   }
 
   private startProblem(error: unknown): string {
-    const cause = (error as { cause?: unknown })?.cause ?? error;
-    const code = statusCode(cause) ?? statusCode((cause as { cause?: unknown })?.cause);
-    if (code === Code.TOPIC_NOT_FOUND && this.fixedTopic !== undefined) {
+    // The client wraps the proxy's answer in "Startup the rocketmq client failed, clientId=…".
+    const wrapped = /^Startup the rocketmq client failed/.test((error as Error)?.message ?? '');
+    const root = wrapped ? rootCause(error) : error;
+    if (statusCode(root) === Code.TOPIC_NOT_FOUND && this.fixedTopic !== undefined) {
       return `topic "${this.fixedTopic}" does not exist (create it, e.g. mqadmin updateTopic -t ${this.fixedTopic} -c <cluster> -a +message.type=NORMAL)`;
     }
-    return describe(error);
+    return root === error ? describe(error) : `cannot start the producer: ${describe(root)}`;
   }
+}
+
+function rootCause(error: unknown): unknown {
+  let e = error;
+  while ((e as { cause?: unknown })?.cause instanceof Error) e = (e as { cause: Error }).cause;
+  return e;
 }
 
 /** A template's topic is unknown at start: a "not found" answer proves the proxy is there. */
