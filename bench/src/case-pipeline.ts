@@ -11,15 +11,17 @@ import elasticsearchSink from '@sinkhub/elasticsearch';
 import influxdbSink from '@sinkhub/influxdb';
 import mysqlSink from '@sinkhub/mysql';
 import redisSink from '@sinkhub/redis';
+import rocketmqSink from '@sinkhub/rocketmq';
 import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
 import { ELASTICSEARCH_URL, countAndDrop as countDocumentsAndDrop } from './elasticsearch-target.js';
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
+import { ROCKETMQ_ENDPOINTS, countMessages, createRocketTopic } from './rocketmq-target.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'rocketmq', 'rocketmq-tx'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -29,6 +31,8 @@ const influxMeasurement = `sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysql = sink === 'mysql' ? benchPool() : undefined;
 if (mysql) await createBenchTable(mysql, mysqlTable);
+const rocketTopic = `bench-sinkhub-${args.group}`;
+if (sink.startsWith('rocketmq')) await createRocketTopic(rocketTopic, sink === 'rocketmq-tx' ? 'TRANSACTION' : 'NORMAL');
 if (sink.startsWith('file') && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
@@ -49,13 +53,14 @@ const { file, registry } = Hub.validate(
           : sink === 'elasticsearch' ? { type: 'elasticsearch', nodes: [ELASTICSEARCH_URL], index: esIndex, id: 'offset' }
           : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
+          : sink.startsWith('rocketmq') ? { type: 'rocketmq', endpoints: ROCKETMQ_ENDPOINTS, topic: rocketTopic }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
-        delivery: sink === 'null' ? 'at-least-once' : 'exactly-once',
+        delivery: sink === 'null' || sink === 'rocketmq' ? 'at-least-once' : 'exactly-once',
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, rocketmqSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -95,6 +100,13 @@ if (sink === 'influxdb') {
   // Read back: one point per record (series `type`, time `ts`: all distinct in the data set).
   const stored = await countPointsAndDrop(influxMeasurement);
   if (stored !== args.records) throw new Error(`influxdb holds ${stored} points, expected ${args.records}`);
+  detail['stored'] = stored;
+}
+if (sink.startsWith('rocketmq')) {
+  // Read back: the topic's queues hold every record (exactly once with transactions; at least
+  // once without, so a count above N would be replays, which a run without crashes has none of).
+  const stored = await countMessages(rocketTopic);
+  if (sink === 'rocketmq-tx' ? stored !== args.records : stored < args.records) throw new Error(`rocketmq topic holds ${stored} messages, expected ${args.records}`);
   detail['stored'] = stored;
 }
 if (mysql) {

@@ -39,6 +39,9 @@ const TITLES: Record<CaseId, string> = {
   i: 'sinkhub → InfluxDB (v1 API), exactly-once',
   'e-raw': 'Elasticsearch bulk requests of 1000, 2 in flight, no Kafka',
   e: 'sinkhub → Elasticsearch, offset ids, exactly-once',
+  'q-raw': 'rocketmq-client-nodejs sends, 256 in flight, no Kafka',
+  q: 'sinkhub → RocketMQ, at-least-once',
+  'q-tx': 'sinkhub → RocketMQ, transactional messages, exactly-once',
 };
 
 const params = paramsFromEnv();
@@ -155,6 +158,9 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     i: nodeCase('case-pipeline.js', '--sink', 'influxdb'),
     'e-raw': nodeCase('case-elasticsearch-raw.js'),
     e: nodeCase('case-pipeline.js', '--sink', 'elasticsearch'),
+    'q-raw': nodeCase('case-rocketmq-raw.js'),
+    q: nodeCase('case-pipeline.js', '--sink', 'rocketmq'),
+    'q-tx': nodeCase('case-pipeline.js', '--sink', 'rocketmq-tx'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

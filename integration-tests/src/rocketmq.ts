@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { SimpleConsumer, type MessageView } from 'rocketmq-client-nodejs';
+import { Producer, SimpleConsumer, type MessageView } from 'rocketmq-client-nodejs';
 import { ROCKETMQ_ENDPOINTS } from './env.js';
 
 export const rocketmqServer = { name: 'RocketMQ proxy', address: ROCKETMQ_ENDPOINTS.split(';')[0]!, service: 'rocketmq' };
@@ -20,9 +20,30 @@ const run = promisify(execFile);
 
 export type TopicType = 'NORMAL' | 'FIFO' | 'DELAY' | 'TRANSACTION';
 
-/** Creates `topic` with its message type and queue count (a JVM run of the tools: a few seconds). */
+/**
+ * Creates `topic` with its message type and queue count (a JVM run of the tools: a few seconds),
+ * then waits until the proxy serves its route: the broker registers a new topic with the name
+ * server in the background, and a client asking before that is told the topic does not exist.
+ */
 export async function createRocketTopic(topic: string, type: TopicType = 'NORMAL', queues = 4): Promise<void> {
   await run('bash', [SCRIPT, 'topic', topic, type, String(queues)], { timeout: 60_000 });
+  await retrying(30_000, `the route of topic ${topic}`, async () => {
+    const producer = new Producer({ endpoints: ROCKETMQ_ENDPOINTS, namespace: '', topic, logger: silent });
+    await producer.startup();
+    await producer.shutdown();
+  });
+}
+
+async function retrying<T>(timeoutMs: number, what: string, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`, { cause: error });
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
@@ -39,6 +60,14 @@ export class TopicCollector {
   ) {}
 
   static async start(topic: string): Promise<TopicCollector> {
+    const consumer = await retrying(30_000, `a consumer of ${topic}`, () => TopicCollector.startConsumer(topic));
+    const collector = new TopicCollector(topic, consumer);
+    // Several long polls at once: one poll and its acks, one after another, trail a fast sink.
+    collector.loops = Array.from({ length: 4 }, () => collector.consume());
+    return collector;
+  }
+
+  private static async startConsumer(topic: string): Promise<SimpleConsumer> {
     const consumer = new SimpleConsumer({
       endpoints: ROCKETMQ_ENDPOINTS,
       namespace: '',
@@ -49,10 +78,7 @@ export class TopicCollector {
       logger: silent,
     });
     await consumer.startup();
-    const collector = new TopicCollector(topic, consumer);
-    // Several long polls at once: one poll and its acks, one after another, trail a fast sink.
-    collector.loops = Array.from({ length: 4 }, () => collector.consume());
-    return collector;
+    return consumer;
   }
 
   /** The JSON bodies' `id`s, one per distinct message. */

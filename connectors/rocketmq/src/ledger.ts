@@ -182,7 +182,8 @@ export class Ledger {
   }
 
   private async startProducer(): Promise<void> {
-    const producer = this.kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1 });
+    // It sends offsets only, never messages: no partitioner is ever asked (and none is warned about).
+    const producer = this.kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, createPartitioner: () => () => 0 });
     await producer.connect();
     this.producer = producer;
   }
