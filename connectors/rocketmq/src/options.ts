@@ -16,7 +16,7 @@ export const rocketmqOptions = z
     secret_key: secretString('Secret key that goes with `access_key`.').optional(),
     tls: z.boolean().default(false).describe('TLS to the proxy, trusting the system’s certificate authorities (and `NODE_EXTRA_CA_CERTS`).'),
     topic: templateString('Topic per record, e.g. `orders` or `{{ $topic }}`. Topics must exist (RocketMQ 5 topics carry their message type: NORMAL, FIFO, DELAY or TRANSACTION).'),
-    tag: templateString('Tag per record (one word, no `|`), e.g. `{{ type }}`; consumers filter on it.').optional(),
+    tag: templateString('Tag per record (no vertical bar), e.g. `{{ type }}`; consumers filter on it.').optional(),
     keys: z
       .array(templateString('A message key.'))
       .default(['{{ $topic }}/{{ $partition }}/{{ $offset }}'])
