@@ -11,11 +11,25 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KAFKA_BROKERS, requireServer } from '../src/env.js';
+import { kafkaConnectionSchema, type SinkContext, type SinkRecord } from '@sinkhub/core';
+import { RocketmqSink, rocketmqOptions } from '@sinkhub/rocketmq';
+import { KAFKA_BROKERS, ROCKETMQ_ENDPOINTS, requireServer } from '../src/env.js';
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
 import { TopicCollector, createRocketTopic, rocketmqServer, rocketmqSinkYaml } from '../src/rocketmq.js';
 import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+
+interface LogLine {
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
+/** A logger keeping what the sink logs (the sink's contract is pino's Logger). */
+function captureLogger(lines: LogLine[], bindings: Record<string, unknown> = {}): SinkContext['logger'] {
+  const at = (obj: unknown, msg?: string) => lines.push(typeof obj === 'string' ? { msg: obj, ...bindings } : { ...bindings, ...(obj as object), msg: msg ?? '' });
+  const logger = { info: at, warn: at, error: at, debug: () => undefined, trace: () => undefined, isLevelEnabled: () => false, level: 'info', child: (more: Record<string, unknown>) => captureLogger(lines, { ...bindings, ...more }) };
+  return logger as unknown as SinkContext['logger'];
+}
 
 const collectors: TopicCollector[] = [];
 const collect = async (topic: string) => {
@@ -126,6 +140,54 @@ describe('rocketmq connector', () => {
     assert.equal(await proc.waitForExit(), 0);
     assert.equal(letters.length, 3);
     assert.match(letters[0]!.headers['sinkhub.error.message']!, /message type not match with topic accept message types/);
+  });
+
+  it('exactly-once: the broker’s transaction check commits what the ledger holds and rolls back the rest', { timeout: 180_000 }, async () => {
+    // Two sinks in this process stand for a process that lost its commits and its successor.
+    const topic = uniqueName('rq-check');
+    await createTopic(topic, 1);
+    await createRocketTopic(topic, 'TRANSACTION', 2);
+    const collector = await collect(topic);
+    const pipeline = uniqueName('check');
+    const records = (from: number, to: number): SinkRecord[] =>
+      Array.from({ length: to - from }, (_, i) => ({ topic, partition: 0, offset: from + i, timestamp: 0, key: null, value: { id: from + i }, headers: {}, size: 1 }));
+    const sink = (lines: LogLine[]) => new RocketmqSink(rocketmqOptions.parse({ endpoints: ROCKETMQ_ENDPOINTS, topic }), { pipeline, delivery: 'exactly-once', logger: captureLogger(lines), kafka: kafkaConnectionSchema.parse({ brokers: KAFKA_BROKERS }) });
+    const tp = [{ topic, partition: 0 }];
+
+    const firstLines: LogLine[] = [];
+    const first = sink(firstLines);
+    await first.connect();
+    assert.deepEqual(await first.open(tp), []);
+    const internals = first as unknown as { producer: { endTransaction: (...args: unknown[]) => Promise<void> }; transactions: { ledger: { record: () => Promise<void> } } };
+    // Commits lost (as in a SIGKILL right after the ledger write): 0–9 are decided but stay half messages.
+    internals.producer.endTransaction = async () => {
+      throw new Error('commit lost (test)');
+    };
+    await first.write({ records: records(0, 10) }, [{ topic, partition: 0, expected: null, next: 10 }]);
+    assert.ok(firstLines.some((l) => /the broker’s transaction check will commit them/.test(l.msg)));
+    // A ledger write that fails: 10–19 are sent as half messages but never decided.
+    internals.transactions.ledger.record = async () => {
+      throw new Error('ledger unreachable (test)');
+    };
+    await assert.rejects(first.write({ records: records(10, 20) }, [{ topic, partition: 0, expected: 10, next: 20 }]), /recording offsets in the transaction ledger failed/);
+    await first.stop();
+    assert.equal(collector.messages.size, 0, 'nothing visible yet: every message is still a half message');
+
+    const lines: LogLine[] = [];
+    const second = sink(lines);
+    await second.connect();
+    assert.deepEqual(await second.open(tp), [{ topic, partition: 0, next: 10 }], 'resumes where the ledger says');
+    await second.write({ records: records(10, 20) }, [{ topic, partition: 0, expected: 10, next: 20 }]);
+    const checks = () => lines.filter((l) => l.msg === 'transaction check');
+    // The broker asks about half messages older than transactionTimeOut (6 s), every 10 s.
+    await eventually(() => new Set(checks().map((c) => c['offset'])).size >= 20, 120_000, 'the broker to ask about the 20 half messages the first sink left');
+    await eventually(() => collector.messages.size >= 20, 30_000, '20 messages visible');
+    await new Promise((r) => setTimeout(r, 3000));
+    await second.stop();
+    assert.deepEqual(collector.ids().sort((a, b) => a - b), [...Array(20).keys()], 'each record exactly once');
+    const resolution = (offset: number) => checks().find((c) => c['offset'] === offset)?.['resolution'];
+    for (let offset = 0; offset < 10; offset++) assert.equal(resolution(offset), 'commit', `offset ${offset}`);
+    for (let offset = 10; offset < 20; offset++) assert.equal(resolution(offset), 'rollback', `offset ${offset}`);
   });
 
   it('an unreachable proxy or a missing topic stops the start quickly, naming the proxy', { timeout: 90_000 }, async () => {
