@@ -97,7 +97,18 @@ start() {
   lib >/dev/null
   start_namesrv
   start_proxy
+  wait_registered
   log "rocketmq listening: name server $NAMESRV, broker 127.0.0.1:$BROKER_PORT, proxy gRPC 127.0.0.1:$GRPC_PORT (pid $(cat "$STATE_DIR/rocketmq.pid" 2>/dev/null || echo '?'), $((SECONDS - t0)) s)"
+}
+
+# The broker registers with the name server after it listens: topics can be created (and routes
+# served) only once the name server lists it.
+wait_registered() {
+  local waited=0
+  until admin clusterList -n "$NAMESRV" 2>/dev/null | grep -q "broker-a"; do
+    (( waited >= 60 )) && { log "rocketmq broker not registered with the name server after 60 s"; return 1; }
+    sleep 2; waited=$((waited + 2))
+  done
 }
 
 stop() {
