@@ -22,4 +22,4 @@ for peer in m-peer:mysql q-peer:rabbitmq e-peer:elasticsearch i-peer:influxdb r-
   export "BENCH_CONNECT_${system^^}_LIB=$lib"
 done
 
-bash scripts/with-services.sh kafka redis mariadb influxdb elasticsearch rabbitmq flume hdfs hbase -- node bench/dist/src/main.js
+bash scripts/with-services.sh kafka redis mariadb influxdb elasticsearch rabbitmq flume hdfs hbase rocketmq -- node bench/dist/src/main.js

@@ -20,6 +20,7 @@ declare -A NEEDS=(
   [mysql]="mariadb"
   [rabbitmq]="rabbitmq"
   [redis]="redis redis-topologies"
+  [rocketmq]="rocketmq"
 )
 DIST=integration-tests/dist/test
 connectors=$(printf '%s\n' "${!NEEDS[@]}" | sort)

@@ -20,6 +20,7 @@ import kafkaSink from '@sinkhub/kafka';
 import mysqlSink from '@sinkhub/mysql';
 import rabbitmqSink from '@sinkhub/rabbitmq';
 import redisSink from '@sinkhub/redis';
+import rocketmqSink from '@sinkhub/rocketmq';
 import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
 import { ELASTICSEARCH_URL, countAndDrop as countDocumentsAndDrop } from './elasticsearch-target.js';
@@ -29,11 +30,12 @@ import { HDFS, filesAndDelete } from './hdfs-target.js';
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
 import { RABBITMQ, countAndDelete as countMessagesAndDelete, createQueue } from './rabbitmq-target.js';
+import { ROCKETMQ_ENDPOINTS, countMessages, createRocketTopic } from './rocketmq-target.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 import { createTopic, deleteTopic } from './dataset.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume', 'hdfs', 'rabbitmq', 'kafka', 'hbase'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume', 'hdfs', 'rabbitmq', 'kafka', 'hbase', 'rocketmq', 'rocketmq-tx'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -51,6 +53,8 @@ const rabbitmqQueue = `bench-sinkhub-${args.group}`;
 if (sink === 'rabbitmq') await createQueue(rabbitmqQueue);
 const hbaseTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 if (sink === 'hbase') await createHbaseTable(hbaseTable);
+const rocketTopic = `bench-sinkhub-${args.group}`;
+if (sink.startsWith('rocketmq')) await createRocketTopic(rocketTopic, sink === 'rocketmq-tx' ? 'TRANSACTION' : 'NORMAL');
 if (sink.startsWith('file') && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
@@ -76,15 +80,16 @@ const { file, registry } = Hub.validate(
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : sink === 'hdfs' ? { type: 'hdfs', url: HDFS.url, user: HDFS.user, path: hdfsPath, content: 'value' }
           : sink === 'kafka' ? { type: 'kafka', topic: kafkaCopy }
+          : sink.startsWith('rocketmq') ? { type: 'rocketmq', endpoints: ROCKETMQ_ENDPOINTS, topic: rocketTopic }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
         ...(sink === 'flume' && { batching: { max_records: 4000 } }),
-        // flume and rabbitmq are at-least-once (a broker or agent cannot store offsets with events).
-        delivery: sink === 'null' || sink === 'flume' || sink === 'rabbitmq' ? 'at-least-once' : 'exactly-once',
+        // flume, rabbitmq and rocketmq without transactions are at-least-once.
+        delivery: sink === 'null' || sink === 'flume' || sink === 'rabbitmq' || sink === 'rocketmq' ? 'at-least-once' : 'exactly-once',
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink, hdfsSink, rabbitmqSink, kafkaSink, hbaseSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink, hdfsSink, rabbitmqSink, kafkaSink, hbaseSink, rocketmqSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -159,6 +164,13 @@ if (sink === 'hbase') {
   // Read back: one d:id cell per record (rows keyed by topic-partition-offset, one version).
   const stored = await countCellsAndDrop(hbaseTable);
   if (stored !== args.records) throw new Error(`hbase holds ${stored} cells of d:id, expected ${args.records}`);
+  detail['stored'] = stored;
+}
+if (sink.startsWith('rocketmq')) {
+  // Read back: the topic's queues hold every record (exactly once with transactions; at least
+  // once without, so a count above N would be replays, which a run without crashes has none of).
+  const stored = await countMessages(rocketTopic);
+  if (sink === 'rocketmq-tx' ? stored !== args.records : stored < args.records) throw new Error(`rocketmq topic holds ${stored} messages, expected ${args.records}`);
   detail['stored'] = stored;
 }
 if (mysql) {

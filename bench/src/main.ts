@@ -55,6 +55,9 @@ const TITLES: Record<CaseId, string> = {
   'x-mm2': 'MirrorMaker 2 source connector, same cluster, at-least-once (peer)',
   'hb-raw': 'HBase REST multi-row puts of 1000 rows, 4 in flight, no Kafka',
   hb: 'sinkhub → HBase (REST), cell timestamps from ts, exactly-once',
+  'rq-raw': 'rocketmq-client-nodejs sends, 256 in flight, no Kafka',
+  rq: 'sinkhub → RocketMQ, at-least-once',
+  'rq-tx': 'sinkhub → RocketMQ, transactional messages, exactly-once',
 };
 
 const params = paramsFromEnv();
@@ -223,6 +226,9 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     x: nodeCase('case-pipeline.js', '--sink', 'kafka'),
     'hb-raw': nodeCase('case-hbase-raw.js'),
     hb: nodeCase('case-pipeline.js', '--sink', 'hbase'),
+    'rq-raw': nodeCase('case-rocketmq-raw.js'),
+    rq: nodeCase('case-pipeline.js', '--sink', 'rocketmq'),
+    'rq-tx': nodeCase('case-pipeline.js', '--sink', 'rocketmq-tx'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

@@ -72,6 +72,11 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['x', 'x-raw', 'sinkhub → Kafka (transactions, exactly-once) against kcat producing the same records, no consuming'],
   ['x', 'x-mm2', 'sinkhub → Kafka (exactly-once) against MirrorMaker 2 (at-least-once), both consuming and producing'],
   ['x', 'b-json', 'sinkhub → Kafka against consuming and decoding alone'],
+  ['f', 'f-raw', 'sinkhub → Flume (at-least-once) against the same requests driven directly, no Kafka'],
+  ['h', 'h-raw', 'sinkhub → HDFS (exactly-once, two-phase) against CREATE + RENAME of the same bytes, no Kafka'],
+  ['hb', 'hb-raw', 'sinkhub → HBase REST (exactly-once by cell timestamps) against multi-row puts driven directly, no Kafka'],
+  ['rq', 'rq-raw', 'sinkhub → RocketMQ (at-least-once) against the client sending directly, no Kafka'],
+  ['rq-tx', 'rq-raw', 'sinkhub → RocketMQ with transactional messages (exactly-once) against the client sending directly'],
 ];
 
 export function ratios(cases: readonly CaseResult[]): Ratio[] {

@@ -29,6 +29,11 @@ export interface ConformanceTarget {
   prepare?(topic: string): Promise<void>;
   /** Records in a batch (default 100); large targets may want more. */
   readonly maxRecords?: number;
+  /**
+   * Multiplies the time limits of the crash and outage cases (default 1), for a client that is
+   * slow per record on a loaded 2-core machine. Counts and checks stay the same.
+   */
+  readonly timeScale?: number;
 }
 
 const SERVICES = fileURLToPath(new URL('../../services/', import.meta.url));
@@ -49,6 +54,7 @@ function expectDelivered(ids: number[], expected: number, delivery: ConformanceT
 }
 
 export function conformanceSuite(target: ConformanceTarget): void {
+  const t = (ms: number) => ms * (target.timeScale ?? 1);
   const yaml = (topic: string, extra: { tolerance?: 'all'; dlq?: string; commitIntervalMs?: number } = {}) =>
     pipelineYaml({
       name: topic,
@@ -95,7 +101,7 @@ export function conformanceSuite(target: ConformanceTarget): void {
       assert.ok(letters.every((l) => l.headers['sinkhub.error.stage'] === 'decode' && l.headers['sinkhub.source.topic'] === topic));
     });
 
-    it(`holds 50k records ${target.delivery === 'exactly-once' ? 'exactly once' : 'at least once'} across 3 SIGKILL/restart cycles`, { timeout: 300_000 }, async () => {
+    it(`holds 50k records ${target.delivery === 'exactly-once' ? 'exactly once' : 'at least once'} across 3 SIGKILL/restart cycles`, { timeout: t(300_000) }, async () => {
       const RECORDS = 50_000;
       const topic = uniqueName('conf-crash');
       await createTopic(topic, 4);
@@ -107,7 +113,7 @@ export function conformanceSuite(target: ConformanceTarget): void {
       for (const share of [0.15, 0.35, 0.6]) {
         const proc = SinkhubProcess.run(crashYaml);
         await proc.waitForLog((l) => l.msg === 'partitions opened', 60_000);
-        await eventually(async () => new Set(await target.readIds(topic)).size >= RECORDS * share, 120_000, `${share * 100}% of the records`);
+        await eventually(async () => new Set(await target.readIds(topic)).size >= RECORDS * share, t(120_000), `${share * 100}% of the records`);
         proc.kill('SIGKILL');
         await proc.waitForExit();
       }
@@ -115,7 +121,7 @@ export function conformanceSuite(target: ConformanceTarget): void {
       assert.ok(partial < RECORDS, `the kills came mid-stream (${partial} of ${RECORDS} stored)`);
       const last = SinkhubProcess.run(crashYaml);
       await producing;
-      await eventually(async () => new Set(await target.readIds(topic)).size >= RECORDS, 180_000, 'every record stored').catch(async (error: Error) => {
+      await eventually(async () => new Set(await target.readIds(topic)).size >= RECORDS, t(180_000), 'every record stored').catch(async (error: Error) => {
         const stored = new Set(await target.readIds(topic)).size;
         // Killed, or its pipes would keep this test process from ever exiting.
         last.kill('SIGKILL');
@@ -128,7 +134,7 @@ export function conformanceSuite(target: ConformanceTarget): void {
 
     if (target.server?.service) {
       const serviceName = target.server.service;
-      it('rides out a server outage of ~10 s mid-stream with nothing lost', { timeout: 180_000 }, async () => {
+      it('rides out a server outage of ~10 s mid-stream with nothing lost', { timeout: t(180_000) }, async () => {
         const RECORDS = 10_000;
         const topic = uniqueName('conf-outage');
         await createTopic(topic, 2);
@@ -140,7 +146,7 @@ export function conformanceSuite(target: ConformanceTarget): void {
         await new Promise((r) => setTimeout(r, 10_000));
         await service(serviceName, 'start');
         await producing;
-        await eventually(async () => new Set(await target.readIds(topic)).size >= RECORDS, 120_000, 'every record after the outage');
+        await eventually(async () => new Set(await target.readIds(topic)).size >= RECORDS, t(120_000), 'every record after the outage');
         // Two-phase sinks stage locally and meet the outage when publishing.
         const retried = proc.logs.filter((l) => l.msg === 'write failed; retrying' || l.msg === 'some records failed; retrying them' || l.msg === 'publishing failed; retrying');
         assert.ok(retried.length > 0, 'writes failed during the outage and were retried');

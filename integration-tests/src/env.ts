@@ -121,3 +121,6 @@ export function hbaseRestTlsUrl(): string {
     throw new Error('the HTTPS HBase REST gateway is not running: start it with integration-tests/services/hbase-rest-tls.sh (or set HBASE_REST_TLS_URL)');
   }
 }
+/** RocketMQ 5 (services/rocketmq.sh, docker/rocketmq.yml): the proxy's gRPC port and the name server. */
+export const ROCKETMQ_ENDPOINTS = process.env['ROCKETMQ_ENDPOINTS'] ?? '127.0.0.1:8081';
+export const ROCKETMQ_NAMESRV = process.env['ROCKETMQ_NAMESRV'] ?? '127.0.0.1:9876';
