@@ -4,8 +4,9 @@
  * found: rewriting the accepted ones is harmless, since a point is identified by its series
  * and timestamp.
  */
-import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
+import { InfluxDB } from '@influxdata/influxdb-client';
 import { SinkError, isolateRefused, tlsConnectionOptions, type Batch, type RecordFailure, type Sink, type SinkContext, type WriteResult } from '@sinkhub/core';
+import { classify, describe } from './errors.js';
 import type { InfluxdbOptions } from './options.js';
 import { PointBuilder, type RecordLine } from './points.js';
 
@@ -74,34 +75,16 @@ export class InfluxdbSink implements Sink {
     const result = await isolateRefused(
       lines,
       (part) => this.request(this.writePath, 'POST', part.map((l) => l.line).join('\n')).then(() => undefined),
-      (error) => (isBadData(error) ? new Error(describe(error)) : undefined),
+      (error) => (classify(error) === 'record' ? new Error(describe(error)) : undefined),
     );
     for (const { item, error } of result.refused) failures.push({ index: item.index, error, retryable: false });
     if (result.unsent) {
       const error = result.unsent.error;
-      const status = error instanceof HttpError ? error.statusCode : undefined;
-      const fatal = status === 401 || status === 403 || status === 404;
-      throw new SinkError(`influxdb at ${this.where}: ${describe(error)}`, { retryable: !fatal, cause: error });
+      throw new SinkError(`influxdb at ${this.where}: ${describe(error)}`, { retryable: classify(error) !== 'fatal', cause: error });
     }
   }
 
   private request(path: string, method: 'GET' | 'POST', body = ''): Promise<unknown> {
     return this.client.transport.request(path, body, { method, headers: this.headers });
   }
-}
-
-/** The server refuses lines of the request (syntax, a field type conflict, too large); it may have written the others. */
-function isBadData(error: unknown): boolean {
-  const status = error instanceof HttpError ? error.statusCode : undefined;
-  return status === 400 || status === 413 || status === 422;
-}
-
-/** The server's own message where it sent one (`{"error": …}` in v1, `{"message": …}` in v2). */
-function describe(error: unknown): string {
-  if (error instanceof HttpError) {
-    const json = error.json as { error?: string; message?: string } | undefined;
-    return `HTTP ${error.statusCode}: ${json?.error ?? json?.message ?? error.body ?? error.message}`;
-  }
-  const e = error as Error & { code?: string };
-  return e.code && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : e.message;
 }
