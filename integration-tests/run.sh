@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 services=(kafka)
-for svc in mariadb redis redis-topologies influxdb questdb elasticsearch elasticsearch-secure rabbitmq; do [[ -f integration-tests/services/$svc.sh ]] && services+=("$svc"); done
+for svc in mariadb redis redis-topologies influxdb questdb elasticsearch elasticsearch-secure rabbitmq cassandra; do [[ -f integration-tests/services/$svc.sh ]] && services+=("$svc"); done
 bash scripts/with-services.sh "${services[@]}" -- node --test --test-concurrency=1 integration-tests/dist/test/

@@ -88,3 +88,9 @@ export const ELASTICSEARCH_PASSWORD = process.env['ELASTICSEARCH_PASSWORD'] ?? '
 export const RABBITMQ_URL = process.env['RABBITMQ_URL'] ?? 'amqp://127.0.0.1:5672';
 export const RABBITMQ_USER = process.env['RABBITMQ_USER'] ?? 'sinkhub';
 export const RABBITMQ_PASSWORD = process.env['RABBITMQ_PASSWORD'] ?? 'sinkhub-secret';
+
+/** Cassandra (services/cassandra.sh, docker/cassandra.yml): PasswordAuthenticator, superuser cassandra/cassandra. */
+export const CASSANDRA_CONTACT_POINTS = (process.env['CASSANDRA_CONTACT_POINTS'] ?? '127.0.0.1:9042').split(',');
+export const CASSANDRA_DATA_CENTER = process.env['CASSANDRA_DATA_CENTER'] ?? 'datacenter1';
+export const CASSANDRA_USER = process.env['CASSANDRA_USER'] ?? 'cassandra';
+export const CASSANDRA_PASSWORD = process.env['CASSANDRA_PASSWORD'] ?? 'cassandra';

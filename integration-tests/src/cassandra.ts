@@ -1,0 +1,74 @@
+/** A Cassandra client for the suites: preparing keyspaces and tables, reading targets back. */
+import cassandra from 'cassandra-driver';
+import { CASSANDRA_CONTACT_POINTS, CASSANDRA_DATA_CENTER, CASSANDRA_PASSWORD, CASSANDRA_USER } from './env.js';
+
+export const cassandraServer = { name: 'Cassandra', address: CASSANDRA_CONTACT_POINTS[0]!, service: 'cassandra' };
+
+/** The keyspace the suites write to (replication factor 1). */
+export const KEYSPACE = 'sinkhub';
+
+/** The `sink:` lines that reach the suites' server. */
+export const connection = `contact_points: [${CASSANDRA_CONTACT_POINTS.join(', ')}]\nlocal_data_center: ${CASSANDRA_DATA_CENTER}\nusername: ${CASSANDRA_USER}\npassword: ${CASSANDRA_PASSWORD}\nkeyspace: ${KEYSPACE}`;
+
+let client: cassandra.Client | undefined;
+let ready: Promise<void> | undefined;
+
+/** A connected client (with the keyspace created); reconnects within seconds after the outage case. */
+export async function db(): Promise<cassandra.Client> {
+  client ??= new cassandra.Client({
+    contactPoints: CASSANDRA_CONTACT_POINTS,
+    localDataCenter: CASSANDRA_DATA_CENTER,
+    credentials: { username: CASSANDRA_USER, password: CASSANDRA_PASSWORD },
+    policies: { reconnection: new cassandra.policies.reconnection.ConstantReconnectionPolicy(500) },
+    queryOptions: { consistency: cassandra.types.consistencies.localQuorum, prepare: true },
+    encoding: { map: Map },
+  });
+  ready ??= (async () => {
+    await client!.connect();
+    await client!.execute(`CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+  })();
+  await ready;
+  return client;
+}
+
+/** Runs a statement; while the server restarts (no host yet), tries again for up to 60 s. */
+export async function cql(query: string, params: unknown[] = []): Promise<cassandra.types.Row[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const c = await db();
+      const rows: cassandra.types.Row[] = [];
+      let pageState: string | undefined;
+      do {
+        const result = await c.execute(query, params, { prepare: true, fetchSize: 5000, ...(pageState && { pageState }) });
+        rows.push(...(result.rows ?? []));
+        pageState = result.pageState ?? undefined;
+      } while (pageState);
+      return rows;
+    } catch (error) {
+      if (!(error instanceof cassandra.errors.NoHostAvailableError || error instanceof cassandra.errors.OperationTimedOutError) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/** A table name from a topic name (`-` is not allowed in CQL names). */
+export function tableFor(topic: string, prefix = 't'): string {
+  return `${prefix}_${topic.replaceAll('-', '_')}`.slice(0, 48);
+}
+
+/** Number values of one column over the whole table; [] when the table does not exist. */
+export async function readNumbers(table: string, column = 'id'): Promise<number[]> {
+  try {
+    return (await cql(`SELECT ${column} FROM ${KEYSPACE}.${table}`)).map((r) => Number(r[column]));
+  } catch (error) {
+    if (error instanceof cassandra.errors.ResponseError && /does not exist|unconfigured table/.test(error.message)) return [];
+    throw error;
+  }
+}
+
+export async function closeCassandra(): Promise<void> {
+  await client?.shutdown();
+  client = undefined;
+  ready = undefined;
+}
