@@ -4,6 +4,7 @@
  * `ValueError` naming the column, the type and the value — a record-level failure (dead
  * letter), never a silent truncation (the driver alone would write 1.5 into an `int` as 1).
  */
+import { isIP } from 'node:net';
 import cassandra from 'cassandra-driver';
 
 const { types } = cassandra;
@@ -138,7 +139,7 @@ function convert(value: unknown, type: CqlType, at: string): CqlValue {
       if (typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return types.TimeUuid.fromString(value);
       return fail('is not a version-1 (time-based) UUID');
     case dataTypes.inet:
-      if (typeof value === 'string') return parsed(() => types.InetAddress.fromString(value), fail);
+      if (typeof value === 'string' && isIP(value) !== 0) return types.InetAddress.fromString(value);
       return fail('is not an IP address');
     case dataTypes.blob:
       if (Buffer.isBuffer(value)) return value;
