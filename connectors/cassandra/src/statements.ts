@@ -152,8 +152,9 @@ export class StatementBuilder {
     for (const name of key) {
       let v: unknown;
       if (record.key !== null && typeof record.key === 'object' && !Buffer.isBuffer(record.key)) {
+        // The key names the column, or has the value's shape (the column's declared path).
         const declared = this.declared?.find((c) => c.name === name);
-        v = declared ? declared.read(view) : (record.key as Record<string, unknown>)[name];
+        v = Object.hasOwn(record.key, name) || !declared ? (record.key as Record<string, unknown>)[name] : declared.read(view);
         if (v instanceof Promise) throw new Error(`key column ${name}: a tombstone's key is read with field paths only`);
       } else if (key.length === 1) {
         v = record.key;

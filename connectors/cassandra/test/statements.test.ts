@@ -68,6 +68,13 @@ describe('statements', () => {
     assert.equal(failures[0]!.error.message, 'a tombstone whose key has no at (key: {"sensor":"s1"}); the primary key is (sensor, at)');
   });
 
+  it('with declared columns, a tombstone key gives each key column by name, or in the value’s shape', async () => {
+    const o = { columns: { sensor: 'device.id', at: 'at', value: 'v' } };
+    const byName = await plan(o, [rec(null, 0, { sensor: 's1', at: 5 }), rec(null, 1, { device: { id: 's2' }, at: 6 })]);
+    assert.deepEqual(byName.failures, []);
+    assert.deepEqual(byName.statements.map((x) => x.params.slice(1).map(show)), [['s1', '1970-01-01T00:00:00.005Z'], ['s2', '1970-01-01T00:00:00.006Z']]);
+  });
+
   it('a one-column key serves a scalar record key; tombstones: ignore skips, error dead-letters', async () => {
     const users: TableInfo = { keyspace: 'shop', table: 'users', columns: new Map([['id', t('bigint')], ['name', t('text')]]), partitionKey: ['id'], clusteringKey: [] };
     const o = cassandraOptions.parse({ keyspace: 'shop', table: 'users' });
