@@ -13,4 +13,4 @@ command -v kcat >/dev/null || { echo "[bench] kcat is needed (apt-get install kc
 BENCH_CONNECT_LIB=$(source integration-tests/services/lib.sh && maven_fetch kafka-connect integration-tests/services/kafka-connect/pom.xml)
 export BENCH_CONNECT_LIB
 
-bash scripts/with-services.sh kafka redis mariadb influxdb elasticsearch -- node bench/dist/src/main.js
+bash scripts/with-services.sh kafka redis mariadb influxdb elasticsearch cassandra -- node bench/dist/src/main.js

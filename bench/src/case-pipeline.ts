@@ -10,16 +10,18 @@ import { Client } from '@elastic/elasticsearch';
 import elasticsearchSink from '@sinkhub/elasticsearch';
 import influxdbSink from '@sinkhub/influxdb';
 import mysqlSink from '@sinkhub/mysql';
+import cassandraSink from '@sinkhub/cassandra';
 import redisSink from '@sinkhub/redis';
 import { Redis } from 'ioredis';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
 import { ELASTICSEARCH_URL, countAndDrop as countDocumentsAndDrop } from './elasticsearch-target.js';
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
+import { CASSANDRA, LAYOUT, benchClient, countAndDrop as countRowsAndDrop, createBenchTable as createCassandraTable } from './cassandra-target.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'cassandra'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -29,6 +31,9 @@ const influxMeasurement = `sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysqlTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 const mysql = sink === 'mysql' ? benchPool() : undefined;
 if (mysql) await createBenchTable(mysql, mysqlTable);
+const cassandraTable = `sinkhub_${args.group.replaceAll('-', '_')}`.slice(0, 48);
+const cassandra = sink === 'cassandra' ? benchClient() : undefined;
+if (cassandra) await createCassandraTable(cassandra, cassandraTable, LAYOUT);
 if (sink.startsWith('file') && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
@@ -48,6 +53,12 @@ const { file, registry } = Hub.validate(
           : sink === 'redis' ? { type: 'redis', url: REDIS_URL, command: 'RPUSH', key: redisKey }
           : sink === 'elasticsearch' ? { type: 'elasticsearch', nodes: [ELASTICSEARCH_URL], index: esIndex, id: 'offset' }
           : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
+          : sink === 'cassandra' ? {
+              type: 'cassandra', contact_points: CASSANDRA.contactPoints, local_data_center: CASSANDRA.dataCenter, username: CASSANDRA.user, password: CASSANDRA.password,
+              keyspace: CASSANDRA.keyspace, table: cassandraTable,
+              ...(LAYOUT === 'bucket' && { columns: { bucket: '$floor(id / 100)', id: 'id', type: 'type', user: 'user', ts: 'ts', pad: 'pad' } }),
+              ...(process.env['BENCH_CASSANDRA_MODE'] && { unlogged_batches: process.env['BENCH_CASSANDRA_MODE'] === 'batches' }),
+            }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : sink === 'file-value' ? { type: 'file', path: args.dir, content: 'value' }
           : { type: 'file', path: args.dir },
@@ -55,7 +66,7 @@ const { file, registry } = Hub.validate(
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, cassandraSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -96,6 +107,14 @@ if (sink === 'influxdb') {
   const stored = await countPointsAndDrop(influxMeasurement);
   if (stored !== args.records) throw new Error(`influxdb holds ${stored} points, expected ${args.records}`);
   detail['stored'] = stored;
+}
+if (cassandra) {
+  // Read back: one row per record (keyed by id).
+  const stored = await countRowsAndDrop(cassandra, cassandraTable);
+  await cassandra.shutdown();
+  if (stored !== args.records) throw new Error(`cassandra table holds ${stored} rows, expected ${args.records}`);
+  detail['stored'] = stored;
+  detail['layout'] = LAYOUT;
 }
 if (mysql) {
   // Read back: the table must hold every record exactly once.

@@ -39,6 +39,8 @@ const TITLES: Record<CaseId, string> = {
   i: 'sinkhub → InfluxDB (v1 API), exactly-once',
   'e-raw': 'Elasticsearch bulk requests of 1000, 2 in flight, no Kafka',
   e: 'sinkhub → Elasticsearch, offset ids, exactly-once',
+  'cs-raw': 'cassandra-driver prepared INSERTs, 64 in flight, no Kafka',
+  cs: 'sinkhub → Cassandra, keyed by id, exactly-once',
 };
 
 const params = paramsFromEnv();
@@ -155,6 +157,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     i: nodeCase('case-pipeline.js', '--sink', 'influxdb'),
     'e-raw': nodeCase('case-elasticsearch-raw.js'),
     e: nodeCase('case-pipeline.js', '--sink', 'elasticsearch'),
+    'cs-raw': nodeCase('case-cassandra-raw.js'),
+    cs: nodeCase('case-pipeline.js', '--sink', 'cassandra'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

@@ -8,10 +8,11 @@
  * m-raw mysql2 multi-row INSERTs without Kafka, m sinkhub → MySQL,
  * d-value sinkhub → file writing values only, k Kafka Connect's FileStreamSink (its peer),
  * i-raw InfluxDB v1 writes without Kafka, i sinkhub → InfluxDB,
- * e-raw Elasticsearch bulk requests without Kafka, e sinkhub → Elasticsearch;
+ * e-raw Elasticsearch bulk requests without Kafka, e sinkhub → Elasticsearch,
+ * cs-raw cassandra-driver INSERTs without Kafka, cs sinkhub → Cassandra;
  * b-json and c-bytes are diagnostics that put the JSON decoding on both sides or neither.
  */
-export const CASE_IDS = ['a', 'b', 'b-json', 'b2', 'c', 'c-bytes', 'd', 'r-raw', 'r', 'm-raw', 'm', 'd-value', 'k', 'i-raw', 'i', 'e-raw', 'e'] as const;
+export const CASE_IDS = ['a', 'b', 'b-json', 'b2', 'c', 'c-bytes', 'd', 'r-raw', 'r', 'm-raw', 'm', 'd-value', 'k', 'i-raw', 'i', 'e-raw', 'e', 'cs-raw', 'cs'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 
 export interface BenchParams {

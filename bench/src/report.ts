@@ -62,6 +62,8 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['i', 'b-json', 'sinkhub → InfluxDB against consuming and decoding alone'],
   ['e', 'e-raw', 'sinkhub → Elasticsearch (offset ids, exactly-once) against bulk requests driven directly, no Kafka'],
   ['e', 'b-json', 'sinkhub → Elasticsearch against consuming and decoding alone'],
+  ['cs', 'cs-raw', 'sinkhub → Cassandra (exactly-once by idempotence) against prepared INSERTs driven directly, no Kafka'],
+  ['cs', 'b-json', 'sinkhub → Cassandra against consuming and decoding alone'],
 ];
 
 export function ratios(cases: readonly CaseResult[]): Ratio[] {

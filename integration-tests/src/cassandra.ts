@@ -21,6 +21,8 @@ export async function db(): Promise<cassandra.Client> {
     credentials: { username: CASSANDRA_USER, password: CASSANDRA_PASSWORD },
     policies: { reconnection: new cassandra.policies.reconnection.ConstantReconnectionPolicy(500) },
     queryOptions: { consistency: cassandra.types.consistencies.localQuorum, prepare: true },
+    // Schema changes (DROP KEYSPACE of many tables) take long on a loaded machine.
+    socketOptions: { readTimeout: 60_000 },
     encoding: { map: Map },
   });
   ready ??= (async () => {
@@ -62,12 +64,33 @@ export async function readNumbers(table: string, column = 'id'): Promise<number[
   try {
     return (await cql(`SELECT ${column} FROM ${KEYSPACE}.${table}`)).map((r) => Number(r[column]));
   } catch (error) {
-    if (error instanceof cassandra.errors.ResponseError && /does not exist|unconfigured table/.test(error.message)) return [];
+    // Not created yet, or created a moment ago by the sink and not yet open for reads here.
+    if (error instanceof cassandra.errors.ResponseError && /does not exist|unconfigured table|Unknown CF/.test(error.message)) return [];
     throw error;
   }
 }
 
+/** Keyspaces a suite created, dropped by `dropKeyspaces`. */
+const created = new Set<string>([KEYSPACE]);
+
+/** A keyspace name no earlier run used, dropped at the end of the suite. */
+export function tempKeyspace(prefix: string): string {
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(16).slice(2, 8)}`;
+  created.add(name);
+  return name;
+}
+
+/**
+ * Drops the suite's keyspaces: every table slows each later start of the server (the outage
+ * case restarts it), so suites leave none behind.
+ */
+export async function dropKeyspaces(): Promise<void> {
+  if (!client) return;
+  for (const keyspace of created) await cql(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+}
+
 export async function closeCassandra(): Promise<void> {
+  await dropKeyspaces();
   await client?.shutdown();
   client = undefined;
   ready = undefined;

@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KEYSPACE, cassandraServer, closeCassandra, connection, cql, tableFor } from '../src/cassandra.js';
+import { KEYSPACE, cassandraServer, closeCassandra, connection, cql, tableFor, tempKeyspace } from '../src/cassandra.js';
 import { CASSANDRA_CONTACT_POINTS, CASSANDRA_DATA_CENTER, CASSANDRA_USER, KAFKA_BROKERS, requireServer } from '../src/env.js';
 import { committedOffsets, createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
@@ -93,7 +93,7 @@ describe('cassandra connector', () => {
   });
 
   it('auto-create from the declared schema (keyspace and table, clustering key); tombstones with a JSON key delete one row', { timeout: 90_000 }, async () => {
-    const keyspace = `ks_${uniqueName('c').replaceAll('-', '_')}`;
+    const keyspace = tempKeyspace('auto');
     const { topic, table } = await topicWith('cass-auto', [
       ...Array.from({ length: 30 }, (_, i) => json({ sensor: `s${i % 3}`, at: 1_700_000_000_000 + i }, { device: { id: `s${i % 3}` }, at: 1_700_000_000_000 + i, reading: i / 2, labels: { unit: 'C' } })),
       json({ sensor: 's0', at: 1_700_000_000_000 }, null),

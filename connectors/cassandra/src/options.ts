@@ -50,7 +50,7 @@ export const cassandraOptions = z
     ttl: z
       .union([z.number().int().min(0).max(630_720_000), expressionString('')])
       .optional()
-      .describe('Time to live of written rows, in seconds (`USING TTL`): a number, or an expression per record (0 or null: none). Default: the table’s `default_time_to_live`.'),
+      .describe('Time to live of written rows, in seconds (`USING TTL`): a number, or an expression per record (0: never expire; null: the table’s default). Default: the table’s `default_time_to_live`.'),
     write_timestamp: expressionString(
       'Write time of each row (`USING TIMESTAMP`), e.g. `$timestamp` (the Kafka timestamp) or a field: replays then write the same cells with the same time and converge, and an older record never overwrites a newer one. Default: a time taken when the batch is written, increasing in record order.',
     ).optional(),
