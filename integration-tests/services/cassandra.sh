@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Apache Cassandra 5.0 (single node) on 127.0.0.1, fetched from Maven Central: CQL on $CASSANDRA_PORT
-# (9042), storage on 7000, JMX off. PasswordAuthenticator with the default superuser
-# cassandra/cassandra. Data under $STATE_DIR/cassandra, kept across restarts (the outage case
-# stops and starts the server); `cassandra.sh reset` wipes it.
+# (9042; plain or TLS, CA in $STATE_DIR/cassandra/tls/ca.pem), storage on 7000, JMX off.
+# PasswordAuthenticator with the default superuser cassandra/cassandra. Data under
+# $STATE_DIR/cassandra, kept across restarts (the outage case stops and starts the server);
+# `cassandra.sh reset` wipes it.
 #   cassandra.sh start | stop | status | reset
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -16,6 +17,13 @@ start() {
   local lib; lib=$(maven_fetch cassandra "$SERVICES_DIR/cassandra/pom.xml")
   local jamm; jamm=$(ls "$lib"/jamm-*.jar | head -n 1)
   mkdir -p "$DIR"/{data,commitlog,saved_caches,hints,cdc_raw}
+  # TLS on the same port, optional (plain clients still connect), with a CA made here and kept
+  # across restarts, renewed daily: $STATE_DIR/cassandra/tls/ca.pem. Cassandra reads a PEM
+  # keystore: the PKCS#8 key followed by the certificate.
+  if [[ -z $(find "$DIR/tls/ca.pem" -mtime -1 2>/dev/null) ]]; then
+    make_certs "$DIR/tls"
+    { openssl pkcs8 -topk8 -nocrypt -in "$DIR/tls/server.key"; cat "$DIR/tls/server.crt"; } >"$DIR/tls/keystore.pem"
+  fi
   # Only keys Cassandra knows: it refuses to start on an unknown one.
   cat >"$DIR/cassandra.yaml" <<YAML
 cluster_name: sinkhub
@@ -44,6 +52,12 @@ auto_snapshot: false
 snapshot_on_duplicate_row_detection: false
 authenticator: PasswordAuthenticator
 authorizer: AllowAllAuthorizer
+client_encryption_options:
+  enabled: true
+  optional: true
+  ssl_context_factory:
+    class_name: org.apache.cassandra.security.PEMBasedSslContextFactory
+  keystore: $DIR/tls/keystore.pem
 YAML
   cat >"$DIR/logback.xml" <<'XML'
 <configuration>

@@ -33,7 +33,7 @@ export async function db(): Promise<cassandra.Client> {
   return client;
 }
 
-/** Runs a statement; while the server restarts (no host yet), tries again for up to 60 s. */
+/** Runs a statement; while the server restarts (no host or connection yet), tries again for up to 60 s. */
 export async function cql(query: string, params: unknown[] = []): Promise<cassandra.types.Row[]> {
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -48,7 +48,8 @@ export async function cql(query: string, params: unknown[] = []): Promise<cassan
       } while (pageState);
       return rows;
     } catch (error) {
-      if (!(error instanceof cassandra.errors.NoHostAvailableError || error instanceof cassandra.errors.OperationTimedOutError) || Date.now() > deadline) throw error;
+      // The server's answers are final; the driver's own errors (no host, no connection yet, a timeout) pass.
+      if (error instanceof cassandra.errors.ResponseError || !(error instanceof cassandra.errors.DriverError) || Date.now() > deadline) throw error;
       await new Promise((r) => setTimeout(r, 500));
     }
   }

@@ -94,3 +94,5 @@ export const CASSANDRA_CONTACT_POINTS = (process.env['CASSANDRA_CONTACT_POINTS']
 export const CASSANDRA_DATA_CENTER = process.env['CASSANDRA_DATA_CENTER'] ?? 'datacenter1';
 export const CASSANDRA_USER = process.env['CASSANDRA_USER'] ?? 'cassandra';
 export const CASSANDRA_PASSWORD = process.env['CASSANDRA_PASSWORD'] ?? 'cassandra';
+/** The CA of the server's certificate (services/cassandra.sh: TLS is optional on the same port). */
+export const CASSANDRA_TLS_CA = process.env['CASSANDRA_TLS_CA'] ?? `${process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname}/cassandra/tls/ca.pem`;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KEYSPACE, cassandraServer, closeCassandra, connection, cql, tableFor, tempKeyspace } from '../src/cassandra.js';
-import { CASSANDRA_CONTACT_POINTS, CASSANDRA_DATA_CENTER, CASSANDRA_USER, KAFKA_BROKERS, requireServer } from '../src/env.js';
+import { CASSANDRA_CONTACT_POINTS, CASSANDRA_DATA_CENTER, CASSANDRA_PASSWORD, CASSANDRA_TLS_CA, CASSANDRA_USER, KAFKA_BROKERS, requireServer } from '../src/env.js';
 import { committedOffsets, createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
 import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
@@ -33,11 +33,13 @@ interface RunOptions {
   maxRecords?: number;
   name?: string;
   keyspace?: string;
+  /** The `sink:` lines reaching the server, instead of the suites' `connection`. */
+  connection?: string;
 }
 
 /** Runs `sink` over the topic's records until `done` holds, then stops it gracefully. */
 async function runSink(topic: string, sink: string, done: () => Promise<boolean>, o: RunOptions = {}): Promise<SinkhubProcess> {
-  let yaml = pipelineYaml({ name: o.name ?? topic, topic, sink: `type: cassandra\n${o.keyspace ? connection.replace(`keyspace: ${KEYSPACE}`, `keyspace: ${o.keyspace}`) : connection}\n${sink}`, delivery: 'exactly-once', maxRecords: o.maxRecords ?? 100, ...(o.dlq && { tolerance: 'all', deadLetterTopic: `${topic}-dlq` }) });
+  let yaml = pipelineYaml({ name: o.name ?? topic, topic, sink: `type: cassandra\n${(o.connection ?? connection).replace(`keyspace: ${KEYSPACE}`, `keyspace: ${o.keyspace ?? KEYSPACE}`)}\n${sink}`, delivery: 'exactly-once', maxRecords: o.maxRecords ?? 100, ...(o.dlq && { tolerance: 'all', deadLetterTopic: `${topic}-dlq` }) });
   if (o.keyJson) yaml = yaml.replace('session_timeout_ms: 6000', 'session_timeout_ms: 6000\n      key_format: json');
   const proc = SinkhubProcess.run(yaml);
   await eventually(done, 45_000, 'the rows in Cassandra');
@@ -188,6 +190,20 @@ describe('cassandra connector', () => {
     proc.kill('SIGKILL');
     await proc.waitForExit();
     await runSink(topic, `table: ${table}\nconsistency: all`, async () => (await count(table)) === 1, { name: `${topic}-all` });
+  });
+
+  it('TLS with the server’s CA and a password from a file; a server certificate no CA vouches for is refused', { timeout: 90_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sinkhub-cassandra-'));
+    writeFileSync(join(dir, 'password'), `${CASSANDRA_PASSWORD}\n`);
+    const { topic, table } = await topicWith('cass-tls', [json('1', { id: 1, v: 'over tls' })]);
+    await cql(`CREATE TABLE ${KEYSPACE}.${table} (id int PRIMARY KEY, v text)`);
+    const withFile = connection.replace(`password: ${CASSANDRA_PASSWORD}`, `password: "\${file:${join(dir, 'password')}}"`);
+    await runSink(topic, `table: ${table}\ntls: { ca_file: ${CASSANDRA_TLS_CA} }`, async () => (await count(table)) === 1, { connection: withFile });
+    assert.equal((await cql(`SELECT v FROM ${KEYSPACE}.${table} WHERE id = 1`))[0]!['v'], 'over tls');
+    await expectStartFailure(
+      pipelineYaml({ name: `${topic}-noca`, topic, sink: `type: cassandra\n${connection}\ntable: ${table}\ntls: { enabled: true }\nconnect_timeout_ms: 3000` }),
+      /cassandra at .*: no host available: .*(self[- ]signed certificate|unable to verify|unable to get local issuer)/i,
+    );
   });
 
   it('a wrong password, a missing keyspace or table, a counter table or an unreachable host stop the start quickly, naming the server', { timeout: 120_000 }, async () => {
