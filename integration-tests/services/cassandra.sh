@@ -16,6 +16,8 @@ start() {
   if port_open 127.0.0.1 "$PORT"; then log "cassandra already answering on 127.0.0.1:$PORT; using it"; return 0; fi
   local lib; lib=$(maven_fetch cassandra "$SERVICES_DIR/cassandra/pom.xml")
   local jamm; jamm=$(ls "$lib"/jamm-*.jar | head -n 1)
+  local fresh=false
+  [[ -d $DIR/data/system_auth ]] || fresh=true
   mkdir -p "$DIR"/{data,commitlog,saved_caches,hints,cdc_raw}
   # TLS on the same port, optional (plain clients still connect), with a CA made here and kept
   # across restarts, renewed daily: $STATE_DIR/cassandra/tls/ca.pem. Cassandra reads a PEM
@@ -106,6 +108,14 @@ XML
     -cp "$lib/*" org.apache.cassandra.service.CassandraDaemon >"$STATE_DIR/cassandra.log" 2>&1 &
   echo $! >"$STATE_DIR/cassandra.pid"
   wait_port cassandra 127.0.0.1 "$PORT" "${CASSANDRA_START_TIMEOUT:-120}" "$!"
+  # A new node creates the superuser cassandra/cassandra just after it starts listening.
+  if $fresh; then
+    local waited=0
+    until grep -q "Created default superuser role" "$STATE_DIR/cassandra.log"; do
+      (( waited++ < 120 )) || { log "cassandra: no superuser role after 60 s"; return 1; }
+      sleep 0.5
+    done
+  fi
   log "cassandra listening on 127.0.0.1:$PORT (pid $(cat "$STATE_DIR/cassandra.pid"), $((SECONDS - t0)) s)"
 }
 
