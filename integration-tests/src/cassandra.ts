@@ -96,14 +96,15 @@ export async function closeCassandra(): Promise<void> {
   await client?.shutdown();
   client = undefined;
   ready = undefined;
-  // After the server restarted (the outage case), the driver can open a connection just after
-  // shutting down (a reconnection already under way) and keep it: it would keep the test
-  // process alive for good. Close what appears in the next seconds.
+  // After the server restarted (the outage case), the driver can open connections after it
+  // shut down (a reconnection already under way) and keep them, which would keep the test
+  // process alive for good. Close them as they appear, until the process exits.
   const ports = new Set(CASSANDRA_CONTACT_POINTS.map((p) => Number(p.split(':')[1] ?? 9042)));
-  for (let i = 0; i < 10; i++) {
+  const sweep = () => {
     for (const handle of (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles()) {
       if (handle instanceof Socket && handle.remotePort !== undefined && ports.has(handle.remotePort)) handle.destroy();
     }
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  };
+  sweep();
+  setInterval(sweep, 200).unref();
 }
