@@ -28,7 +28,7 @@ declare -A SERVICE_OF=(
   [r-raw]=redis [r]=redis [r-peer]=redis [m-raw]=mariadb [m]=mariadb [m-peer]=mariadb
   [i-raw]=influxdb [i]=influxdb [i-peer]=influxdb [e-raw]=elasticsearch [e]=elasticsearch [e-peer]=elasticsearch
   [q-raw]=rabbitmq [q]=rabbitmq [q-peer]=rabbitmq [f-raw]=flume [f]=flume [h-raw]=hdfs [h]=hdfs
-  [hb-raw]=hbase [hb]=hbase [rq-raw]=rocketmq [rq]=rocketmq [rq-tx]=rocketmq
+  [hb-raw]=hbase [hb]=hbase [rq-raw]=rocketmq [rq]=rocketmq [rq-tx]=rocketmq [cs-raw]=cassandra [cs]=cassandra
 )
 services=(kafka)
 for id in "${!SERVICE_OF[@]}"; do

@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 
 # connector → the services its suites need (besides Kafka), in start order.
 declare -A NEEDS=(
+  [cassandra]="cassandra"
   [elasticsearch]="elasticsearch elasticsearch-secure"
   [flume]="flume"
   [hbase]="hbase hbase-rest-tls"

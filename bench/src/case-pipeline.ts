@@ -18,6 +18,7 @@ import hdfsSink from '@sinkhub/hdfs';
 import influxdbSink from '@sinkhub/influxdb';
 import kafkaSink from '@sinkhub/kafka';
 import mysqlSink from '@sinkhub/mysql';
+import cassandraSink from '@sinkhub/cassandra';
 import rabbitmqSink from '@sinkhub/rabbitmq';
 import redisSink from '@sinkhub/redis';
 import rocketmqSink from '@sinkhub/rocketmq';
@@ -29,13 +30,14 @@ import { HBASE_REST_URL, countAndDrop as countCellsAndDrop, createBenchTable as 
 import { HDFS, filesAndDelete } from './hdfs-target.js';
 import { INFLUX, countAndDrop as countPointsAndDrop } from './influxdb-target.js';
 import { benchPool, countAndDrop, createBenchTable } from './mysql-table.js';
+import { CASSANDRA, LAYOUT, benchClient, countAndDrop as countRowsAndDrop, createBenchTable as createCassandraTable } from './cassandra-target.js';
 import { RABBITMQ, countAndDelete as countMessagesAndDelete, createQueue } from './rabbitmq-target.js';
 import { ROCKETMQ_ENDPOINTS, countMessages, createRocketTopic } from './rocketmq-target.js';
 import { WriteCounter, nullConnector } from './null-sink.js';
 import { createTopic, deleteTopic } from './dataset.js';
 
 const args = caseArgs();
-const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume', 'hdfs', 'rabbitmq', 'kafka', 'hbase', 'rocketmq', 'rocketmq-tx'] as const;
+const SINKS = ['null', 'file', 'file-value', 'redis', 'mysql', 'influxdb', 'elasticsearch', 'flume', 'hdfs', 'rabbitmq', 'kafka', 'hbase', 'rocketmq', 'rocketmq-tx', 'cassandra'] as const;
 const sink = args.sink as (typeof SINKS)[number];
 if (!SINKS.includes(sink)) throw new Error(`--sink ${SINKS.join('|')}`);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -55,6 +57,9 @@ const hbaseTable = `bench_sinkhub_${args.group.replaceAll('-', '_')}`;
 if (sink === 'hbase') await createHbaseTable(hbaseTable);
 const rocketTopic = `bench-sinkhub-${args.group}`;
 if (sink.startsWith('rocketmq')) await createRocketTopic(rocketTopic, sink === 'rocketmq-tx' ? 'TRANSACTION' : 'NORMAL');
+const cassandraTable = `sinkhub_${args.group.replaceAll('-', '_')}`.slice(0, 48);
+const cassandra = sink === 'cassandra' ? benchClient() : undefined;
+if (cassandra) await createCassandraTable(cassandra, cassandraTable, LAYOUT);
 if (sink.startsWith('file') && !args.dir) throw new Error('--sink file needs --dir');
 deadline(600_000, `pipeline case (${sink})`);
 
@@ -77,6 +82,12 @@ const { file, registry } = Hub.validate(
           : sink === 'influxdb' ? { type: 'influxdb', api: 'v1', url: INFLUX.url, database: INFLUX.database, username: INFLUX.user, password: INFLUX.password, measurement: influxMeasurement, tags: ['type'], fields: ['id', 'ts'], timestamp_field: 'ts' }
           : sink === 'rabbitmq' ? { type: 'rabbitmq', url: RABBITMQ.url, username: RABBITMQ.user, password: RABBITMQ.password, queue: rabbitmqQueue }
           : sink === 'hbase' ? { type: 'hbase', url: HBASE_REST_URL, table: hbaseTable, row_key: '{{ $topic }}-{{ $partition }}-{{ $offset }}', family: 'd', timestamp_field: 'ts', concurrent_requests: 4 }
+          : sink === 'cassandra' ? {
+              type: 'cassandra', contact_points: CASSANDRA.contactPoints, local_data_center: CASSANDRA.dataCenter, username: CASSANDRA.user, password: CASSANDRA.password,
+              keyspace: CASSANDRA.keyspace, table: cassandraTable,
+              ...(LAYOUT === 'bucket' && { columns: { bucket: '$floor(id / 100)', id: 'id', type: 'type', user: 'user', ts: 'ts', pad: 'pad' } }),
+              ...(process.env['BENCH_CASSANDRA_MODE'] && { unlogged_batches: process.env['BENCH_CASSANDRA_MODE'] === 'batches' }),
+            }
           : sink === 'mysql' ? { type: 'mysql', url: process.env['MYSQL_URL'] ?? 'mysql://sinkhub:sinkhub@127.0.0.1:3306/sinkhub', table: mysqlTable }
           : sink === 'hdfs' ? { type: 'hdfs', url: HDFS.url, user: HDFS.user, path: hdfsPath, content: 'value' }
           : sink === 'kafka' ? { type: 'kafka', topic: kafkaCopy }
@@ -89,7 +100,7 @@ const { file, registry } = Hub.validate(
       },
     ],
   },
-  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink, hdfsSink, rabbitmqSink, kafkaSink, hbaseSink, rocketmqSink],
+  [nullConnector(counter), redisSink, mysqlSink, influxdbSink, elasticsearchSink, flumeSink, hdfsSink, rabbitmqSink, kafkaSink, hbaseSink, rocketmqSink, cassandraSink],
 );
 
 const hub = await Hub.start(file, { registry });
@@ -172,6 +183,15 @@ if (sink.startsWith('rocketmq')) {
   const stored = await countMessages(rocketTopic);
   if (sink === 'rocketmq-tx' ? stored !== args.records : stored < args.records) throw new Error(`rocketmq topic holds ${stored} messages, expected ${args.records}`);
   detail['stored'] = stored;
+  detail['stored'] = stored;
+}
+if (cassandra) {
+  // Read back: one row per record (keyed by id).
+  const stored = await countRowsAndDrop(cassandra, cassandraTable);
+  await cassandra.shutdown();
+  if (stored !== args.records) throw new Error(`cassandra table holds ${stored} rows, expected ${args.records}`);
+  detail['stored'] = stored;
+  detail['layout'] = LAYOUT;
 }
 if (mysql) {
   // Read back: the table must hold every record exactly once.

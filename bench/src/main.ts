@@ -58,6 +58,8 @@ const TITLES: Record<CaseId, string> = {
   'rq-raw': 'rocketmq-client-nodejs sends, 256 in flight, no Kafka',
   rq: 'sinkhub → RocketMQ, at-least-once',
   'rq-tx': 'sinkhub → RocketMQ, transactional messages, exactly-once',
+  'cs-raw': 'cassandra-driver prepared INSERTs, 64 in flight, no Kafka',
+  cs: 'sinkhub → Cassandra, keyed by id, exactly-once',
 };
 
 const params = paramsFromEnv();
@@ -229,6 +231,8 @@ async function runCase(id: CaseId, d: Dataset): Promise<CaseResult> {
     'rq-raw': nodeCase('case-rocketmq-raw.js'),
     rq: nodeCase('case-pipeline.js', '--sink', 'rocketmq'),
     'rq-tx': nodeCase('case-pipeline.js', '--sink', 'rocketmq-tx'),
+    'cs-raw': nodeCase('case-cassandra-raw.js'),
+    cs: nodeCase('case-pipeline.js', '--sink', 'cassandra'),
   };
   const command = commands[id];
   const run = await runMeasured(command, { brokerPid });

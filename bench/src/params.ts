@@ -14,13 +14,14 @@
  * hb-raw HBase REST multi-row puts without Kafka, hb sinkhub → HBase (REST),
  * q-raw amqplib publishing with confirms into RabbitMQ without Kafka, q sinkhub → RabbitMQ,
  * rq-raw rocketmq-client-nodejs sends without Kafka, rq sinkhub → RocketMQ (at-least-once),
- * rq-tx sinkhub → RocketMQ with transactional messages (exactly-once);
+ * rq-tx sinkhub → RocketMQ with transactional messages (exactly-once),
+ * cs-raw cassandra-driver prepared INSERTs without Kafka, cs sinkhub → Cassandra,
  * x-raw kcat -P producing the data set again without consuming, x sinkhub → Kafka (same
  * cluster, exactly-once), x-mm2 MirrorMaker 2 copying the topic (its peer),
  * m-peer, q-peer, e-peer, i-peer, r-peer: Kafka Connect sink connectors into the same servers;
  * b-json and c-bytes are diagnostics that put the JSON decoding on both sides or neither.
  */
-export const CASE_IDS = ['a', 'b', 'b-json', 'b2', 'c', 'c-bytes', 'd', 'r-raw', 'r', 'm-raw', 'm', 'd-value', 'k', 'i-raw', 'i', 'e-raw', 'e', 'f-raw', 'f', 'h-raw', 'h', 'q-raw', 'q', 'm-peer', 'q-peer', 'e-peer', 'i-peer', 'r-peer', 'x-raw', 'x', 'x-mm2', 'hb-raw', 'hb', 'rq-raw', 'rq', 'rq-tx'] as const;
+export const CASE_IDS = ['a', 'b', 'b-json', 'b2', 'c', 'c-bytes', 'd', 'r-raw', 'r', 'm-raw', 'm', 'd-value', 'k', 'i-raw', 'i', 'e-raw', 'e', 'f-raw', 'f', 'h-raw', 'h', 'q-raw', 'q', 'm-peer', 'q-peer', 'e-peer', 'i-peer', 'r-peer', 'x-raw', 'x', 'x-mm2', 'hb-raw', 'hb', 'rq-raw', 'rq', 'rq-tx', 'cs-raw', 'cs'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 
 export interface BenchParams {

@@ -77,6 +77,8 @@ const RATIOS: readonly [CaseId, CaseId, string][] = [
   ['hb', 'hb-raw', 'sinkhub → HBase REST (exactly-once by cell timestamps) against multi-row puts driven directly, no Kafka'],
   ['rq', 'rq-raw', 'sinkhub → RocketMQ (at-least-once) against the client sending directly, no Kafka'],
   ['rq-tx', 'rq-raw', 'sinkhub → RocketMQ with transactional messages (exactly-once) against the client sending directly'],
+  ['cs', 'cs-raw', 'sinkhub → Cassandra (exactly-once by idempotence) against prepared INSERTs driven directly, no Kafka'],
+  ['cs', 'b-json', 'sinkhub → Cassandra against consuming and decoding alone'],
 ];
 
 export function ratios(cases: readonly CaseResult[]): Ratio[] {

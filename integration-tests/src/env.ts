@@ -124,3 +124,10 @@ export function hbaseRestTlsUrl(): string {
 /** RocketMQ 5 (services/rocketmq.sh, docker/rocketmq.yml): the proxy's gRPC port and the name server. */
 export const ROCKETMQ_ENDPOINTS = process.env['ROCKETMQ_ENDPOINTS'] ?? '127.0.0.1:8081';
 export const ROCKETMQ_NAMESRV = process.env['ROCKETMQ_NAMESRV'] ?? '127.0.0.1:9876';
+/** Cassandra (services/cassandra.sh, docker/cassandra.yml): PasswordAuthenticator, superuser cassandra/cassandra. */
+export const CASSANDRA_CONTACT_POINTS = (process.env['CASSANDRA_CONTACT_POINTS'] ?? '127.0.0.1:9042').split(',');
+export const CASSANDRA_DATA_CENTER = process.env['CASSANDRA_DATA_CENTER'] ?? 'datacenter1';
+export const CASSANDRA_USER = process.env['CASSANDRA_USER'] ?? 'cassandra';
+export const CASSANDRA_PASSWORD = process.env['CASSANDRA_PASSWORD'] ?? 'cassandra';
+/** The CA of the server's certificate (services/cassandra.sh: TLS is optional on the same port). */
+export const CASSANDRA_TLS_CA = process.env['CASSANDRA_TLS_CA'] ?? `${process.env['SINKHUB_STATE'] ?? new URL('../../../.services', import.meta.url).pathname}/cassandra/tls/ca.pem`;
