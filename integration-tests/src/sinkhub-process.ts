@@ -1,6 +1,6 @@
 /** A `sinkhub run` child process, as a user or a supervisor would start, kill and restart it. */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,4 +114,12 @@ export async function expectStartFailure(yaml: string, expected: RegExp, secrets
   assert.ok(Date.now() - started < 20_000, `no hang (${Date.now() - started} ms)`);
   assert.match(String(proc.logs.find((l) => l.msg === 'could not start')?.['err']), expected);
   for (const secret of secrets) assert.ok(!proc.stderr.some((l) => l.includes(secret)), 'no secret in the logs');
+}
+
+/** Writes `yaml` to a pipeline file and runs `sinkhub validate` on it, as a user would. */
+export function validateYaml(yaml: string): { file: string; status: number | null; stderr: string } {
+  const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-validate-')), 'pipeline.yaml');
+  writeFileSync(file, yaml);
+  const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+  return { file, status: result.status, stderr: result.stderr };
 }

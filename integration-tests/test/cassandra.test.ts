@@ -7,7 +7,6 @@
  * options refused at validation.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { KEYSPACE, cassandraServer, closeCassandra, connection, cql, tableFor, t
 import { CASSANDRA_CONTACT_POINTS, CASSANDRA_DATA_CENTER, CASSANDRA_PASSWORD, CASSANDRA_TLS_CA, CASSANDRA_USER, KAFKA_BROKERS, requireServer } from '../src/env.js';
 import { committedOffsets, createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
 
 before(async () => {
   await requireServer('Kafka', KAFKA_BROKERS[0]!);
@@ -224,11 +223,7 @@ describe('cassandra connector', () => {
   });
 
   it('bad options are refused at validation with file, line and field', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sinkhub-cassandra-'));
-    const file = join(dir, 'bad.yaml');
-    writeFileSync(
-      file,
-      `kafka: { brokers: [127.0.0.1:9092] }
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }
 pipelines:
   - name: p
     source: { topics: [t] }
@@ -250,9 +245,8 @@ pipelines:
   - name: s
     source: { topics: [t] }
     sink: { type: cassandra, keyspace: shop, table: orders, auto_create: { partition_key: [id] } }
-`,
-    );
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`${file}:9:20: pipelines\\[0\\]\\.sink\\.consistency: Invalid option`));
     assert.match(result.stderr, new RegExp(`${file}:12:74: pipelines\\[1\\]\\.sink\\.concurrency: .*expected number`));

@@ -5,7 +5,6 @@
  * bad options at validation, and an unreachable server named at start.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { ELASTICSEARCH_PASSWORD, ELASTICSEARCH_SECURE_CA, ELASTICSEARCH_SECURE_U
 import { closeEs, docCount, elasticsearchServer, es, fieldValues } from '../src/elasticsearch.js';
 import { committedOffsets, createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
 
 before(async () => {
   await requireServer('Kafka', KAFKA_BROKERS[0]!);
@@ -119,9 +118,8 @@ describe('elasticsearch connector', () => {
   });
 
   it('id: none is at-least-once: refused for exactly-once, allowed otherwise', { timeout: 60_000 }, async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-es-')), 'p.yaml');
-    writeFileSync(file, `kafka: { brokers: [127.0.0.1:9092] }\npipelines:\n  - name: p\n    source: { topics: [t] }\n    sink: { type: elasticsearch, index: i, id: none }\n    delivery: exactly-once\n`);
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }\npipelines:\n  - name: p\n    source: { topics: [t] }\n    sink: { type: elasticsearch, index: i, id: none }\n    delivery: exactly-once\n`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, /pipelines\[0\]\.delivery: exactly-once is not available: with id: none the server gives each write a new id/);
     const { topic } = await runSink(`type: elasticsearch\n${nodes}\nindex: TOPIC\nid: none`, events(10), async (t) => (await docCount(t)) === 10, { delivery: 'at-least-once' });
@@ -162,9 +160,8 @@ describe('elasticsearch connector', () => {
     await createTopic(topic, 1);
     await expectStartFailure(pipelineYaml({ name: topic, topic, sink: 'type: elasticsearch\nnodes: [http://127.0.0.1:1]\nindex: i\nrequest_timeout_ms: 3000' }), /elasticsearch at 127\.0\.0\.1:1: .*ECONNREFUSED/);
 
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-es-')), 'bad.yaml');
-    writeFileSync(file, `kafka: { brokers: [127.0.0.1:9092] }\npipelines:\n  - name: p\n    source: { topics: [t] }\n    sink:\n      type: elasticsearch\n      index: i\n      action: upsert\n  - name: q\n    source: { topics: [t] }\n    sink: { type: elasticsearch, index: i, id: field }\n`);
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }\npipelines:\n  - name: p\n    source: { topics: [t] }\n    sink:\n      type: elasticsearch\n      index: i\n      action: upsert\n  - name: q\n    source: { topics: [t] }\n    sink: { type: elasticsearch, index: i, id: field }\n`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`${file}:8:15: pipelines\\[0\\]\\.sink\\.action: Invalid option`));
     assert.match(result.stderr, new RegExp(`${file}:11:\\d+: pipelines\\[1\\]\\.sink\\.id_field: id: field needs an id_field`));

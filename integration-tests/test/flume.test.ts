@@ -7,16 +7,13 @@
  * options at validation.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { FLUME_OUTPUT_DIR, FLUME_STRICT_OUTPUT_DIR, FLUME_STRICT_URL, FLUME_TLS_CA, FLUME_TLS_URL, FLUME_URL, KAFKA_BROKERS, hostPort, requireServer } from '../src/env.js';
 import { FlumeOutput, flumeServer } from '../src/flume.js';
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml, type PipelineOptions } from '../src/pipelines.js';
-import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
 
 const main = new FlumeOutput(FLUME_OUTPUT_DIR);
 const strict = new FlumeOutput(FLUME_STRICT_OUTPUT_DIR);
@@ -137,10 +134,7 @@ describe('flume connector', () => {
   });
 
   it('bad options are refused at validation with file, line and field', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-flume-')), 'bad.yaml');
-    writeFileSync(
-      file,
-      `kafka: { brokers: [127.0.0.1:9092] }
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }
 pipelines:
   - name: p
     source: { topics: [t] }
@@ -156,9 +150,8 @@ pipelines:
     source: { topics: [t] }
     sink: { type: flume }
     delivery: exactly-once
-`,
-    );
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`${file}:7:12: pipelines\\[0\\]\\.sink\\.url: an http:// or https:// URL`));
     assert.match(result.stderr, new RegExp(`${file}:8:16: pipelines\\[0\\]\\.sink\\.charset: Invalid option`));

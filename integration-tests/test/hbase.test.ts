@@ -7,16 +7,12 @@
  * missing table named at start.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HBASE_REST_TLS_CA, HBASE_REST_URL, HBASE_ZOOKEEPER, KAFKA_BROKERS, hbaseRestTlsUrl, hostPort, requireServer } from '../src/env.js';
 import { dropTable, hbaseServer, createTable as makeTable, putCell, readRow, scanCells, tableExists, tableFamilies, tableFor, type StoredCell } from '../src/hbase.js';
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
 
 // Every table a case makes (or has the sink make) is dropped at the end: HBase reopens them all on a restart.
 const tables = new Set<string>();
@@ -159,9 +155,8 @@ describe('hbase connector (rest only)', () => {
   });
 
   it('server time is at-least-once: refused for exactly-once; a replay adds a version of each cell', { timeout: 90_000 }, async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-hbase-')), 'p.yaml');
-    writeFileSync(file, `kafka: { brokers: [127.0.0.1:9092] }\npipelines:\n  - name: p\n    source: { topics: [t] }\n    sink: { type: hbase, table: t, row_key: "{{ $key }}", family: d, server_time: true }\n    delivery: exactly-once\n`);
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }\npipelines:\n  - name: p\n    source: { topics: [t] }\n    sink: { type: hbase, table: t, row_key: "{{ $key }}", family: d, server_time: true }\n    delivery: exactly-once\n`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, /pipelines\[0\]\.delivery: exactly-once is not available: with server_time a replayed record writes a new version of each cell/);
     const topic = uniqueName('hbase-servertime');
@@ -210,10 +205,7 @@ describe('hbase connector: start failures and bad options', () => {
   });
 
   it('bad options are refused at validation with file, line and field', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-hbase-')), 'bad.yaml');
-    writeFileSync(
-      file,
-      `kafka: { brokers: [127.0.0.1:9092] }
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }
 pipelines:
   - name: p
     source: { topics: [t] }
@@ -234,9 +226,8 @@ pipelines:
   - name: r
     source: { topics: [t] }
     sink: { type: hbase, transport: rpc, table: t, row_key: k, family: d, create_table: { versions: 2 } }
-`,
-    );
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`${file}:7:18: pipelines\\[0\\]\\.sink\\.transport: Invalid option`));
     assert.match(result.stderr, new RegExp(`${file}:16:\\d+: pipelines\\[1\\]\\.sink\\.row_key: invalid template`));

@@ -6,16 +6,13 @@
  * path named at start.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { HDFS_URL, KAFKA_BROKERS, requireServer } from '../src/env.js';
 import { createFile, hdfsServer, hdfsSinkYaml, listFiles, listStatus, mkdirAs, readIds, readPublished } from '../src/hdfs.js';
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
 
 const root = `/hdfs-suite-${process.pid}`;
 const HOUR = 3_600_000;
@@ -174,10 +171,7 @@ roll: { max_age_ms: 1000 }`;
   });
 
   it('bad options are refused at validation with file, line and field', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-hdfs-')), 'bad.yaml');
-    writeFileSync(
-      file,
-      `kafka: { brokers: [127.0.0.1:9092] }
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }
 pipelines:
   - name: p
     source: { topics: [t] }
@@ -194,9 +188,8 @@ pipelines:
       path: /data
       format: avro
       csv: { columns: ["not a path"] }
-`,
-    );
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`${file}:7:12: pipelines\\[0\\]\\.sink\\.url: an http://host:port URL`));
     assert.match(result.stderr, new RegExp(`${file}:8:13: pipelines\\[0\\]\\.sink\\.path: an absolute HDFS path`));

@@ -5,16 +5,12 @@
  * wrong password, a missing database or an unreachable server named at start.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { INFLUXDB_DATABASE, INFLUXDB_PASSWORD, INFLUXDB_URL, INFLUXDB_USER, KAFKA_BROKERS, hostPort, requireServer } from '../src/env.js';
 import { ident, influxQuery, influxRows, influxServer } from '../src/influxdb.js';
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
 
 before(async () => {
   await requireServer('Kafka', KAFKA_BROKERS[0]!);
@@ -78,9 +74,8 @@ describe('influxdb connector', () => {
   });
 
   it('server time is at-least-once: refused for exactly-once, allowed otherwise', { timeout: 60_000 }, async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-influx-')), 'p.yaml');
-    writeFileSync(file, `kafka: { brokers: [127.0.0.1:9092] }\npipelines:\n  - name: p\n    source: { topics: [t] }\n    sink: { type: influxdb, api: v1, database: d, measurement: m, server_time: true }\n    delivery: exactly-once\n`);
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }\npipelines:\n  - name: p\n    source: { topics: [t] }\n    sink: { type: influxdb, api: v1, database: d, measurement: m, server_time: true }\n    delivery: exactly-once\n`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, /pipelines\[0\]\.delivery: exactly-once is not available: with server_time each replayed record becomes a new point/);
     const before = Date.now();
@@ -103,10 +98,7 @@ describe('influxdb connector', () => {
   });
 
   it('bad options are refused at validation with file, line and field', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-influx-')), 'bad.yaml');
-    writeFileSync(
-      file,
-      `kafka: { brokers: [127.0.0.1:9092] }
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }
 pipelines:
   - name: p
     source: { topics: [t] }
@@ -117,9 +109,8 @@ pipelines:
   - name: q
     source: { topics: [t] }
     sink: { type: influxdb, api: v1, measurement: m, database: d, bucket: b }
-`,
-    );
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`${file}:8:18: pipelines\\[0\\]\\.sink\\.precision: Invalid option`));
     assert.match(result.stderr, new RegExp(`${file}:11:\\d+: pipelines\\[1\\]\\.sink\\.bucket: bucket is for the v2 API \\(api: v2\\)`));

@@ -6,9 +6,7 @@
  * to the dead-letter topic; zombie fencing; start errors naming the cluster; bad options.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import kafkajs, { type IHeaders } from 'kafkajs';
@@ -20,7 +18,7 @@ import { KAFKA_BROKERS, KAFKA_TARGET_BROKERS, requireServer } from '../src/env.j
 import { committedOffsets, createTopic, jsonEvents, kafka, produce, produceOverTime, readTopic, uniqueName } from '../src/kafka.js';
 import { TopicCollector, createTopicOn, fetchedBytes, kafkaTargetServer, targetClusterYaml, targetKafka } from '../src/kafka-target.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
 
 // This process reads the snappy topic back too.
 kafkajs.CompressionCodecs[kafkajs.CompressionTypes.Snappy] = SnappyCodec;
@@ -262,10 +260,7 @@ describe('kafka connector', () => {
   });
 
   it('bad options are refused at validation with file, line and field', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-kafka-')), 'bad.yaml');
-    writeFileSync(
-      file,
-      `kafka: { brokers: [127.0.0.1:9092] }
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }
 pipelines:
   - name: p
     source: { topics: [t] }
@@ -280,9 +275,8 @@ pipelines:
   - name: r
     source: { topics: [t] }
     sink: { type: kafka, partiton: keep }
-`,
-    );
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`${file}:7:14: pipelines\\[0\\]\\.sink\\.topic: invalid template`));
     assert.match(result.stderr, new RegExp(`${file}:8:18: pipelines\\[0\\]\\.sink\\.partition: Invalid option`));

@@ -4,7 +4,6 @@
  * options refused at validation, and an unreachable or misconfigured server named at start.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { KAFKA_BROKERS, MYSQL_TLS_CA, MYSQL_TLS_USER, MYSQL_URL, requireServer }
 import { createTopic, produce, produceOverTime, jsonEvents, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { closeDb, mysqlServer, rows } from '../src/mysql.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
 
 before(async () => {
   await requireServer('Kafka', KAFKA_BROKERS[0]!);
@@ -168,11 +167,7 @@ describe('mysql connector', () => {
   });
 
   it('bad options are refused at validation with file, line and field', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sinkhub-mysql-'));
-    const file = join(dir, 'bad.yaml');
-    writeFileSync(
-      file,
-      `kafka: { brokers: [127.0.0.1:9092] }
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }
 pipelines:
   - name: p
     source: { topics: [t] }
@@ -192,9 +187,8 @@ pipelines:
       type: mysql
       table: orders
       columns: { "id; DROP TABLE orders": id }
-`,
-    );
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`${file}:8:13: pipelines\\[0\\]\\.sink\\.mode: Invalid option`));
     assert.match(result.stderr, new RegExp(`${file}:11:52: pipelines\\[1\\]\\.sink\\.pool_size: .*expected number`));

@@ -5,16 +5,12 @@
  * validation, and a wrong password, a missing queue or an unreachable broker named at start.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KAFKA_BROKERS, RABBITMQ_PASSWORD, requireServer } from '../src/env.js';
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
 import { QueueCollector, rabbitmqServer, rabbitmqSinkYaml, withRabbitmq } from '../src/rabbitmq.js';
-import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
 
 const collectors: QueueCollector[] = [];
 const collect = async (queue: string, args?: Record<string, unknown>) => {
@@ -147,10 +143,7 @@ declare:
   });
 
   it('bad options are refused at validation with file, line and field', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-rmq-')), 'bad.yaml');
-    writeFileSync(
-      file,
-      `kafka: { brokers: [127.0.0.1:9092] }
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }
 pipelines:
   - name: p
     source: { topics: [t] }
@@ -166,9 +159,8 @@ pipelines:
     source: { topics: [t] }
     sink: { type: rabbitmq, queue: q }
     delivery: exactly-once
-`,
-    );
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`${file}:7:12: pipelines\\[0\\]\\.sink\\.url: an amqp:// or amqps:// URL`));
     assert.match(result.stderr, new RegExp(`${file}:9:19: pipelines\\[0\\]\\.sink\\.unroutable: Invalid option`));

@@ -4,16 +4,13 @@
  * (verified with a CA file; refused without it).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Cluster, Redis } from 'ioredis';
 import { KAFKA_BROKERS, REDIS_CLUSTER_NODES, REDIS_SENTINELS, REDIS_SENTINEL_MASTER, REDIS_TLS_CA, REDIS_TLS_URL, hostPort, requireServer } from '../src/env.js';
 import { createTopic, produce, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { CLI, SinkhubProcess, eventually } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, validateYaml } from '../src/sinkhub-process.js';
 
 const toHost = (node: string) => ({ host: node.slice(0, node.lastIndexOf(':')), port: Number(node.slice(node.lastIndexOf(':') + 1)) });
 const cluster = new Cluster(REDIS_CLUSTER_NODES.map(toHost), { lazyConnect: true });
@@ -64,9 +61,8 @@ describe('redis topologies', () => {
   });
 
   it('cluster: exactly-once RPUSH is refused when the file is loaded', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-topo-')), 'p.yaml');
-    writeFileSync(file, `kafka: { brokers: [127.0.0.1:9092] }\npipelines:\n  - name: p\n    source: { topics: [t] }\n    sink: { type: redis, mode: cluster, ${nodes}, command: RPUSH, key: k }\n    delivery: exactly-once\n`);
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }\npipelines:\n  - name: p\n    source: { topics: [t] }\n    sink: { type: redis, mode: cluster, ${nodes}, command: RPUSH, key: k }\n    delivery: exactly-once\n`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, /pipelines\[0\]\.delivery: exactly-once is not available: RPUSH in cluster mode/);
   });

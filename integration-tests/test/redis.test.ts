@@ -4,7 +4,6 @@
  * refused at validation, and an unreachable server named at start.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { Redis } from 'ioredis';
 import { KAFKA_BROKERS, REDIS_URL, hostPort, requireServer } from '../src/env.js';
 import { createTopic, jsonEvents, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
 
 const redis = new Redis(REDIS_URL, { lazyConnect: true });
 redis.on('error', () => undefined);
@@ -111,11 +110,7 @@ describe('redis connector', () => {
   });
 
   it('bad options are refused at validation with file, line and field', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sinkhub-redis-'));
-    const file = join(dir, 'bad.yaml');
-    writeFileSync(
-      file,
-      `kafka: { brokers: [127.0.0.1:9092] }
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }
 pipelines:
   - name: p
     source: { topics: [t] }
@@ -130,9 +125,8 @@ pipelines:
     source: { topics: [t] }
     sink: { type: redis, command: PUBLISH, key: k }
     delivery: exactly-once
-`,
-    );
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`${file}:7:16: pipelines\\[0\\]\\.sink\\.command: Invalid option`));
     assert.match(result.stderr, new RegExp(`${file}:11:72: pipelines\\[1\\]\\.sink\\.connect_timeout_ms: .*expected number`));

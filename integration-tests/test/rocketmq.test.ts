@@ -6,10 +6,6 @@
  * an unreachable proxy and a missing topic named at start.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { kafkaConnectionSchema, type SinkContext, type SinkRecord } from '@sinkhub/core';
 import { RocketmqSink, rocketmqOptions } from '@sinkhub/rocketmq';
@@ -17,7 +13,7 @@ import { KAFKA_BROKERS, ROCKETMQ_ENDPOINTS, requireServer } from '../src/env.js'
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
 import { TopicCollector, createRocketTopic, rocketmqServer, rocketmqSinkYaml } from '../src/rocketmq.js';
-import { CLI, SinkhubProcess, eventually, expectStartFailure } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
 
 interface LogLine {
   readonly msg: string;
@@ -202,10 +198,7 @@ describe('rocketmq connector', () => {
   });
 
   it('bad options are refused at validation with file, line and field', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sinkhub-rq-')), 'bad.yaml');
-    writeFileSync(
-      file,
-      `kafka: { brokers: [127.0.0.1:9092] }
+    const result = validateYaml(`kafka: { brokers: [127.0.0.1:9092] }
 pipelines:
   - name: p
     source: { topics: [t] }
@@ -221,9 +214,8 @@ pipelines:
     source: { topics: [t] }
     sink: { type: rocketmq, topic: "{{ $topic }}" }
     delivery: exactly-once
-`,
-    );
-    const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+`);
+    const { file } = result;
     assert.equal(result.status, 2);
     assert.match(result.stderr, new RegExp(`${file}:7:18: pipelines\\[0\\]\\.sink\\.endpoints: host:port of the proxy’s gRPC port`));
     assert.match(result.stderr, new RegExp(`${file}:9:19: pipelines\\[0\\]\\.sink\\.tombstones: Invalid option`));
