@@ -136,18 +136,11 @@ export interface Chunk {
 }
 
 /**
- * Most messages in one produce request. kafkajs groups a request's messages by partition in
- * time quadratic in their number (it copies the list per message), so thousands in one request
- * cost more CPU than the extra round trips of smaller ones.
- */
-export const MAX_REQUEST_MESSAGES = 250;
-
-/**
  * Groups placed messages by topic partition, keeping their order, and cuts each group into
- * chunks of at most `maxBytes(topic)` (a message larger than that goes alone) and `maxMessages`.
+ * chunks of at most `maxBytes(topic)` (a message larger than that goes alone).
  * Chunks of one partition come in order; the caller sends them one after another.
  */
-export function chunk(messages: readonly OutgoingMessage[], maxBytes: (topic: string) => number, maxMessages = MAX_REQUEST_MESSAGES): Chunk[] {
+export function chunk(messages: readonly OutgoingMessage[], maxBytes: (topic: string) => number): Chunk[] {
   const byPartition = new Map<string, OutgoingMessage[]>();
   for (const m of messages) {
     const key = `${m.topic}\u0000${m.partition}`;
@@ -162,7 +155,7 @@ export function chunk(messages: readonly OutgoingMessage[], maxBytes: (topic: st
     let current: OutgoingMessage[] = [];
     let size = 0;
     for (const m of list) {
-      if (current.length > 0 && (size + m.bytes > limit || current.length >= maxMessages)) {
+      if (current.length > 0 && size + m.bytes > limit) {
         chunks.push({ topic, partition, messages: current });
         current = [];
         size = 0;
