@@ -32,7 +32,7 @@ const { file, registry } = Hub.validate(
         name: `bench-${sink}`,
         source: { topics: [args.topic], group_id: args.group, format: args.format ?? 'json' },
         sink: sinkOptions,
-        ...(target.batching && { batching: target.batching }),
+        ...(batching() && { batching: batching() }),
         delivery: target.delivery,
       },
     ],
@@ -66,6 +66,12 @@ emitResult({
   detail,
 });
 process.exit(0);
+
+/** The target's batching, with `BENCH_MAX_RECORDS` (trying other batch sizes) over it. */
+function batching(): Readonly<Record<string, number>> | undefined {
+  const maxRecords = process.env['BENCH_MAX_RECORDS'];
+  return maxRecords ? { ...target.batching, max_records: Number(maxRecords), max_bytes: 64 * 1024 * 1024 } : target.batching;
+}
 
 /** Polls `pipeline.handled` every 2 ms: when the first records and the N-th were written. */
 function handledReached(target: number): Promise<{ firstAt: number; lastAt: number }> {

@@ -1,11 +1,15 @@
 /**
- * Case q-raw: RabbitMQ's publishing ceiling on this machine, no Kafka. The data set's values are
+ * Case q-raw: RabbitMQ's publishing ceiling on this machine, no Kafka. The data set's values
+ * become the messages the connector publishes with its defaults (the same body and properties:
+ * persistent, `message-id`, content type, the `x-kafka-*` headers; built by its MessageBuilder),
  * published from memory with amqplib on one confirm channel to a durable queue (through the
- * default exchange), persistent with a `message-id` like the connector's defaults, keeping up to
- * BENCH_RABBITMQ_WINDOW messages unconfirmed (the best of the windows tried, see
- * bench/README.md), until the broker confirmed every one. Then the queue's depth must be N.
+ * default exchange), keeping up to BENCH_RABBITMQ_WINDOW messages unconfirmed (the best of the
+ * windows tried, see bench/README.md), until the broker confirmed every one. Then the queue's
+ * depth must be N. BENCH_RABBITMQ_HEADERS=none leaves the headers out, as `headers: none` does.
  */
 import amqp from 'amqplib';
+import type { SinkRecord } from '@sinkhub/core';
+import { MessageBuilder, rabbitmqOptions } from '@sinkhub/rabbitmq';
 import { caseArgs, deadline, emitResult, peakRssKb } from './case-report.js';
 import { recordValue } from './dataset.js';
 import { countAndDelete, createQueue, rabbitmqUrl } from './rabbitmq-target.js';
@@ -15,7 +19,14 @@ const args = caseArgs();
 deadline(600_000, 'rabbitmq raw case');
 const bytes = Number(process.env['BENCH_RECORD_BYTES'] ?? 200);
 const queue = `bench-raw-${args.group}`;
-const values = Array.from({ length: args.records }, (_, i) => Buffer.from(recordValue(i, bytes)));
+const PARTITIONS = 4;
+const records: SinkRecord[] = Array.from({ length: args.records }, (_, i) => {
+  const value = recordValue(i, bytes);
+  return { topic: args.topic, partition: i % PARTITIONS, offset: Math.floor(i / PARTITIONS), timestamp: 1_700_000_000_000 + i, key: String(i), value: JSON.parse(value), rawValue: Buffer.from(value), headers: {}, size: value.length };
+});
+const builder = new MessageBuilder(rabbitmqOptions.parse({ url: rabbitmqUrl(), queue, headers: process.env['BENCH_RABBITMQ_HEADERS'] ?? 'kafka' }));
+const { messages } = await builder.build(records);
+records.length = 0;
 await createQueue(queue);
 const model = await amqp.connect(rabbitmqUrl());
 const channel = await model.createConfirmChannel();
@@ -30,10 +41,10 @@ const settled = () => {
   w?.();
 };
 const firstAt = performance.now();
-for (let i = 0; i < values.length; i++) {
+for (const m of messages) {
   while (unconfirmed >= WINDOW) await new Promise<void>((resolve) => (wake = resolve));
   unconfirmed++;
-  const room = channel.publish('', queue, values[i]!, { persistent: true, messageId: `${args.topic}/0/${i}`, contentType: 'application/json' }, (error) => {
+  const room = channel.publish(m.exchange, m.routingKey, m.body, m.properties, (error) => {
     if (error) nacked++;
     settled();
   });
@@ -45,5 +56,5 @@ await model.close();
 if (nacked > 0) throw new Error(`${nacked} messages nacked`);
 const stored = await countAndDelete(queue);
 if (stored !== args.records) throw new Error(`queue holds ${stored} of ${args.records}`);
-emitResult({ records: stored, firstAtMs: firstAt, measuredMs: lastAt - firstAt, stopMs: 0, vmHwmKb: peakRssKb(), detail: { window: WINDOW, stored } });
+emitResult({ records: stored, firstAtMs: firstAt, measuredMs: lastAt - firstAt, stopMs: 0, vmHwmKb: peakRssKb(), detail: { window: WINDOW, headers: process.env['BENCH_RABBITMQ_HEADERS'] ?? 'kafka', stored } });
 process.exit(0);

@@ -28,7 +28,7 @@ export const rabbitmqSink = defineConnector({
     summary:
       'at-least-once: offsets are committed only after the broker confirmed every message of the batch, but a message published before a crash or a lost confirm is published again. Each message carries `message-id` = `topic/partition/offset`, so a consumer can drop the replays.',
   },
-  defaultBatching: { maxRecords: 2000, maxWaitMs: 50 },
+  defaultBatching: { maxRecords: 10_000, maxBytes: 4 * 1024 * 1024, maxWaitMs: 50 },
   create: (options, context) => new RabbitmqSink(options, context),
 });
 
