@@ -44,24 +44,28 @@ const hub = await Hub.start(file, { registry });
 const pipeline = hub.pipelines[0]!;
 let firstAt: number;
 let lastAt: number;
+let handledAtFirst = 0;
 if (sink === 'null') {
   await counter.reached(args.records);
   firstAt = counter.firstAt;
   lastAt = counter.reachedAt;
 } else {
   // The file sink is the built-in one, unwrapped: watch the pipeline's handled count instead.
-  ({ firstAt, lastAt } = await handledReached(args.records));
+  ({ firstAt, lastAt, handledAtFirst } = await handledReached(args.records));
 }
 const stopping = performance.now();
 await hub.stop();
 await hub.done;
+const stopMs = performance.now() - stopping;
 if (target.publishedByStop) lastAt = performance.now();
 const detail = await target.readBack();
 emitResult({
   records: sink === 'null' ? counter.records : pipeline.handled,
   firstAtMs: firstAt,
   measuredMs: lastAt - firstAt,
-  stopMs: performance.now() - stopping,
+  // Seen once written: the first batch is before `firstAt`, outside the measured interval.
+  ...(sink !== 'null' && { measuredRecords: args.records - handledAtFirst }),
+  stopMs,
   vmHwmKb: peakRssKb(),
   detail,
 });
@@ -73,15 +77,19 @@ function batching(): Readonly<Record<string, number>> | undefined {
   return maxRecords ? { ...target.batching, max_records: Number(maxRecords), max_bytes: 64 * 1024 * 1024 } : target.batching;
 }
 
-/** Polls `pipeline.handled` every 2 ms: when the first records and the N-th were written. */
-function handledReached(target: number): Promise<{ firstAt: number; lastAt: number }> {
+/** Polls `pipeline.handled` every 2 ms: when the first records and the N-th were written, and how many the first were. */
+function handledReached(target: number): Promise<{ firstAt: number; lastAt: number; handledAtFirst: number }> {
   return new Promise((resolve) => {
     let first = 0;
+    let atFirst = 0;
     const timer = setInterval(() => {
-      if (first === 0 && pipeline.handled > 0) first = performance.now();
+      if (first === 0 && pipeline.handled > 0) {
+        first = performance.now();
+        atFirst = pipeline.handled;
+      }
       if (pipeline.handled >= target) {
         clearInterval(timer);
-        resolve({ firstAt: first, lastAt: performance.now() });
+        resolve({ firstAt: first, lastAt: performance.now(), handledAtFirst: atFirst });
       }
     }, 2);
   });

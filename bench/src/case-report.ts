@@ -14,6 +14,12 @@ export interface CaseTiming {
   readonly firstAtMs: number;
   /** First record to the N-th: the measured interval. */
   readonly measuredMs: number;
+  /**
+   * Records written within the measured interval, when the case can only see the first records
+   * once their batch was written (that batch is then outside the interval): the rate is these
+   * over `measuredMs`. Omitted: all N.
+   */
+  readonly measuredRecords?: number;
   /** N-th record to a graceful stop (commit, publish, leave the group). */
   readonly stopMs: number;
   /** Peak resident set of this process (VmHWM), kB. */
