@@ -43,6 +43,8 @@ export interface SinkRecord extends TopicPartition {
    * replaced it): a sink writing the whole value can pass these on instead of encoding it again.
    */
   readonly rawValue?: Buffer | null;
+  /** `rawValue` is the value's JSON text (the source's `format: json`), not Avro or other bytes. */
+  readonly rawValueIsJson?: boolean;
   /** The key's bytes as consumed (keys are never transformed); null when the message has none. */
   readonly rawKey?: Buffer | null;
   /** Kafka headers as consumed (values as bytes), for sinks that write Kafka records again. */

@@ -5,7 +5,7 @@ export { isolateRefused, type IsolationResult, type RefusedItem } from './refuse
 export { translateRecords, type Translated } from './translate.js';
 export { z, secretString, templateString, expressionString, fieldPath, tlsOptions, tlsConnectionOptions, count, type TlsOptions, type TlsConnectionOptions, type FieldMeta } from './options.js';
 export { compileTemplate, compileExpression, compileAccessor, readPath, type Accessor, type Template, type RecordView } from './template.js';
-export { valueBytes, keyBytes, encodeBytes } from './message-bytes.js';
+export { valueBytes, keyBytes, encodeBytes, rawJsonLine } from './message-bytes.js';
 export { DEFAULT_BATCH_POLICY, type BatchPolicy } from './batch-policy.js';
 export { loadPipelineFile, parsePipelineText, validatePipelineObject } from './config/load.js';
 export { ConfigError, formatProblem, type ConfigProblem } from './config/problems.js';

@@ -17,6 +17,18 @@ export function keyBytes(record: SinkRecord): Buffer | null {
   return record.key === null || record.key === undefined ? null : encodeBytes(record.key);
 }
 
+/**
+ * The value as one line of JSON copied from the consumed bytes, when they are its JSON text
+ * (`rawValueIsJson`: the source's `format: json`, no transform replaced it) and hold no line
+ * break; else undefined, and the caller stringifies the value. Copying skips a `JSON.stringify`
+ * per record and keeps the producer's text (number spelling, escapes) as it was.
+ */
+export function rawJsonLine(record: SinkRecord): string | undefined {
+  const raw = record.rawValueIsJson ? record.rawValue : undefined;
+  if (!raw || raw.indexOf(10) !== -1 || raw.indexOf(13) !== -1) return undefined;
+  return raw.toString('utf8');
+}
+
 /** Text as UTF-8, Buffers as they are, anything else as JSON. */
 export function encodeBytes(value: unknown): Buffer {
   if (Buffer.isBuffer(value)) return value;

@@ -20,6 +20,8 @@ export class PendingRecord implements SinkRecord {
   value: unknown = null;
   /** Cleared when a transform replaces the value. */
   valueIsRaw = true;
+  /** The consumed bytes were decoded as JSON. */
+  private decodedFromJson = false;
   status: RecordStatus = 'raw';
   stage: FailureStage | undefined;
   error: unknown;
@@ -40,6 +42,10 @@ export class PendingRecord implements SinkRecord {
     return this.valueIsRaw ? this.message.value : undefined;
   }
 
+  get rawValueIsJson(): boolean {
+    return this.valueIsRaw && this.decodedFromJson;
+  }
+
   get rawKey(): Buffer | null {
     return this.message.key;
   }
@@ -52,9 +58,10 @@ export class PendingRecord implements SinkRecord {
     return (this.stringHeaders ??= headerStrings(this.message.headers));
   }
 
-  decoded(key: unknown, value: unknown): void {
+  decoded(key: unknown, value: unknown, fromJson: boolean): void {
     this.key = key;
     this.value = value;
+    this.decodedFromJson = fromJson;
     this.status = 'record';
   }
 

@@ -17,6 +17,7 @@ export class RecordPreparer {
   private readonly decode: Decoder;
   private readonly steps: readonly Step[];
   private readonly synchronous: boolean;
+  private readonly json: boolean;
 
   constructor(
     private readonly source: PipelineConfig['source'],
@@ -24,6 +25,7 @@ export class RecordPreparer {
     schemaRegistry?: KafkaConfig['schema_registry'],
   ) {
     this.decode = createDecoder(source.format, schemaRegistry);
+    this.json = source.format === 'json';
     this.steps = transforms.map((t) =>
       t.filter !== undefined ? { kind: 'filter', expression: compileExpression(t.filter) } : { kind: 'map', expression: compileExpression(t.map!) },
     );
@@ -39,7 +41,7 @@ export class RecordPreparer {
   private prepareSync(record: PendingRecord): void {
     const { key, value } = record.message;
     try {
-      record.decoded(decodeKey(this.source.key_format, key), value === null ? null : this.decode(value));
+      record.decoded(decodeKey(this.source.key_format, key), value === null ? null : this.decode(value), this.json);
     } catch (error) {
       record.failed('decode', error);
     }
@@ -50,7 +52,7 @@ export class RecordPreparer {
       if (record.status !== 'raw') continue;
       const { key, value } = record.message;
       try {
-        record.decoded(decodeKey(this.source.key_format, key), value === null ? null : await this.decode(value));
+        record.decoded(decodeKey(this.source.key_format, key), value === null ? null : await this.decode(value), this.json);
       } catch (error) {
         record.failed('decode', error);
         continue;

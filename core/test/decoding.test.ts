@@ -5,6 +5,7 @@ import type { PipelineConfig } from '../src/config/schema.js';
 import { PartitionState } from '../src/partition-state.js';
 import { PendingRecord } from '../src/pending-record.js';
 import { RecordPreparer } from '../src/record-preparer.js';
+import { rawJsonLine } from '../src/message-bytes.js';
 import type { SourceMessage } from '../src/source/source.js';
 
 const source = (format: 'json' | 'string' | 'bytes', key_format: 'string' | 'json' | 'bytes' = 'string'): PipelineConfig['source'] => ({
@@ -29,8 +30,10 @@ describe('decoding and transforms', () => {
     const [j] = await prepared(new RecordPreparer(source('json', 'json'), []), pending('{"a":1}', '{"k":2}'));
     assert.deepEqual([j!.status, j!.key, j!.value], ['record', { k: 2 }, { a: 1 }]);
     assert.equal(j!.rawValue?.toString(), '{"a":1}', 'an untransformed value keeps its consumed bytes');
+    assert.equal(j!.rawValueIsJson, true);
     const [s] = await prepared(new RecordPreparer(source('string'), []), pending('plain'));
     assert.deepEqual([s!.key, s!.value], ['k', 'plain']);
+    assert.equal(s!.rawValueIsJson, false, 'text is not JSON: a JSON sink must quote it');
     const [b] = await prepared(new RecordPreparer(source('bytes', 'bytes'), []), pending('raw'));
     assert.ok(Buffer.isBuffer(b!.value) && Buffer.isBuffer(b!.key));
     assert.equal(b!.size, 4);
@@ -53,8 +56,21 @@ describe('decoding and transforms', () => {
     const [dropped, kept] = await prepared(preparer, pending('{"n":1}'), pending('{"n":5}'));
     assert.equal(dropped!.status, 'filtered');
     assert.equal(kept!.rawValue, undefined, 'a mapped value no longer matches the consumed bytes');
+    assert.equal(kept!.rawValueIsJson, false);
     assert.deepEqual({ ...(kept!.value as object) }, { double: 10, topic: 't' }, 'JSONata builds null-prototype objects; compared by content');
     const [failed] = await prepared(new RecordPreparer(source('json'), [{ map: 'missing' }]), pending('{"n":1}'));
     assert.deepEqual([failed!.status, failed!.stage], ['failed', 'transform']);
+  });
+});
+
+describe('rawJsonLine', () => {
+  const json = (text: string, rawValueIsJson = true) => ({ topic: 't', partition: 0, offset: 0, timestamp: 0, key: null, value: JSON.parse(text), headers: {}, size: text.length, rawValue: Buffer.from(text), rawValueIsJson });
+  it('copies the consumed JSON text as it was, spacing and number spelling kept', () => {
+    assert.equal(rawJsonLine(json('{"a": 1.50, "b":"\\u00e9"}')), '{"a": 1.50, "b":"\\u00e9"}');
+  });
+  it('not for text with a line break, nor for bytes that are not JSON text', () => {
+    assert.equal(rawJsonLine(json('{"a":\n1}')), undefined);
+    assert.equal(rawJsonLine(json('{"a":\r1}')), undefined);
+    assert.equal(rawJsonLine(json('{"a":1}', false)), undefined);
   });
 });

@@ -3,7 +3,7 @@
  * into requests by the bulk limits. A record that cannot become an operation is a record-level
  * failure (dead letter).
  */
-import { compileTemplate, readPath, recordId, translateRecords, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
+import { compileTemplate, rawJsonLine, readPath, recordId, translateRecords, type RecordFailure, type SinkRecord, type Template } from '@sinkhub/core';
 import type { ElasticsearchOptions } from './options.js';
 
 export type BulkAction = 'index' | 'create' | 'update' | 'delete';
@@ -53,7 +53,7 @@ export class OperationBuilder {
     const action = this.options.action;
     const header = JSON.stringify({ [action]: { _index: target, ...(id !== undefined && { _id: id }) } });
     // The consumed JSON as it came, where it is still exactly the value and fits on one line.
-    const raw = record.rawValue && record.rawValue.indexOf(10) === -1 ? record.rawValue.toString('utf8') : undefined;
+    const raw = rawJsonLine(record);
     const document = action === 'update' ? `{"doc":${raw ?? JSON.stringify(value)},"doc_as_upsert":true}` : (raw ?? JSON.stringify(value));
     return { index, action, target, id, lines: [header, document], bytes: header.length + document.length + 2 };
   }

@@ -6,14 +6,20 @@ import { OperationBuilder, bulkRequests, sharesDocuments } from '../src/actions.
 import { itemOutcome } from '../src/items.js';
 import { elasticsearchOptions } from '../src/options.js';
 
-const rec = (value: unknown, offset = 0, key: unknown = null, rawValue?: Buffer): SinkRecord => ({ topic: 'logs', partition: 1, offset, timestamp: 0, key, value, headers: {}, size: 10, ...(rawValue && { rawValue }) });
+const rec = (value: unknown, offset = 0, key: unknown = null, rawValue?: Buffer): SinkRecord => ({ topic: 'logs', partition: 1, offset, timestamp: 0, key, value, headers: {}, size: 10, ...(rawValue && { rawValue, rawValueIsJson: true }) });
 const build = (options: Record<string, unknown>, ...records: SinkRecord[]) => new OperationBuilder(elasticsearchOptions.parse({ index: 'i', ...options })).build(records);
 
 describe('bulk operations', () => {
   it('index with offset ids and an index from a date template; the consumed JSON passes through', async () => {
-    const raw = Buffer.from('{"ts":1700000000000,"msg":"hi"}');
+    const raw = Buffer.from('{"ts": 1700000000000, "msg": "hi"}');
     const t = await build({ index: "logs-{{ $fromMillis(ts, '[Y0001].[M01].[D01]') }}" }, rec(JSON.parse(raw.toString()), 41, null, raw));
-    assert.deepEqual(t.operations[0]!.lines, ['{"index":{"_index":"logs-2023.11.14","_id":"logs-1-41"}}', '{"ts":1700000000000,"msg":"hi"}']);
+    assert.deepEqual(t.operations[0]!.lines, ['{"index":{"_index":"logs-2023.11.14","_id":"logs-1-41"}}', '{"ts": 1700000000000, "msg": "hi"}']);
+  });
+
+  it('consumed bytes that are not the value’s JSON text (Avro) are never passed through', async () => {
+    const avroish = Buffer.from([0x00, 0x00, 0x00, 0x00, 0x01, 0x02]);
+    const t = await build({}, { ...rec({ n: 1 }, 0, null), rawValue: avroish });
+    assert.deepEqual(t.operations[0]!.lines[1], '{"n":1}');
   });
 
   it('create, update as upsert, ids from the key or a field, none', async () => {

@@ -1,15 +1,16 @@
 /** One record as a line of JSON, shared by the stdout and file sinks. */
 import type { SinkRecord } from '../connector.js';
+import { rawJsonLine } from '../message-bytes.js';
 import { z } from '../options.js';
 
 export const lineContent = z
   .enum(['value', 'record'])
-  .describe('`value`: the record value only; `record`: topic, partition, offset, timestamp, key, headers and value.');
+  .describe('`value`: the record value only; `record`: topic, partition, offset, timestamp, key, headers and value. A JSON value no transform changed is written as consumed (when it fits on one line).');
 
 export type LineContent = z.output<typeof lineContent>;
 
 export function toJsonLine(record: SinkRecord, content: LineContent): string {
-  const value = JSON.stringify(bytesAsBase64(record.value)) ?? 'null';
+  const value = rawJsonLine(record) ?? JSON.stringify(bytesAsBase64(record.value)) ?? 'null';
   if (content === 'value') return value + '\n';
   // Assembled from parts rather than stringifying a wrapper object per record: same JSON, and
   // the file sink's hottest line (see BENCHMARKS.md).
