@@ -103,6 +103,23 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
 }
 
 /**
+ * Runs `yaml` until `done`, then stops it gracefully and expects exit 0. If `done` never comes,
+ * the process is killed and the error carries its last log lines.
+ */
+export async function runUntil(yaml: string, done: () => boolean | Promise<boolean>, what: string, timeoutMs = 45_000): Promise<SinkhubProcess> {
+  const proc = SinkhubProcess.run(yaml);
+  try {
+    await eventually(done, timeoutMs, what);
+  } catch (error) {
+    proc.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}; last log lines:\n${proc.stderr.slice(-10).join('\n')}`);
+  }
+  proc.kill('SIGTERM');
+  assert.equal(await proc.waitForExit(), 0);
+  return proc;
+}
+
+/**
  * Runs `yaml` and checks the start fails as a user needs it to: exit 1 within 20 s (never a
  * hang), the `could not start` error matching `expected` (the server named), and none of
  * `secrets` anywhere in the logs.

@@ -15,7 +15,7 @@ import { KEYSPACE, cassandraServer, closeCassandra, connection, cql, tableFor, t
 import { CASSANDRA_CONTACT_POINTS, CASSANDRA_DATA_CENTER, CASSANDRA_PASSWORD, CASSANDRA_TLS_CA, CASSANDRA_USER, KAFKA_BROKERS, requireServer } from '../src/env.js';
 import { committedOffsets, createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
+import { SinkhubProcess, expectStartFailure, runUntil, validateYaml } from '../src/sinkhub-process.js';
 
 before(async () => {
   await requireServer('Kafka', KAFKA_BROKERS[0]!);
@@ -40,11 +40,7 @@ interface RunOptions {
 async function runSink(topic: string, sink: string, done: () => Promise<boolean>, o: RunOptions = {}): Promise<SinkhubProcess> {
   let yaml = pipelineYaml({ name: o.name ?? topic, topic, sink: `type: cassandra\n${(o.connection ?? connection).replace(`keyspace: ${KEYSPACE}`, `keyspace: ${o.keyspace ?? KEYSPACE}`)}\n${sink}`, delivery: 'exactly-once', maxRecords: o.maxRecords ?? 100, ...(o.dlq && { tolerance: 'all', deadLetterTopic: `${topic}-dlq` }) });
   if (o.keyJson) yaml = yaml.replace('session_timeout_ms: 6000', 'session_timeout_ms: 6000\n      key_format: json');
-  const proc = SinkhubProcess.run(yaml);
-  await eventually(done, 45_000, 'the rows in Cassandra');
-  proc.kill('SIGTERM');
-  assert.equal(await proc.waitForExit(), 0);
-  return proc;
+  return runUntil(yaml, done, 'the rows in Cassandra');
 }
 
 async function topicWith(prefix: string, messages: TestMessage[]): Promise<{ topic: string; table: string }> {

@@ -13,7 +13,7 @@ import { FLUME_OUTPUT_DIR, FLUME_STRICT_OUTPUT_DIR, FLUME_STRICT_URL, FLUME_TLS_
 import { FlumeOutput, flumeServer } from '../src/flume.js';
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml, type PipelineOptions } from '../src/pipelines.js';
-import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
+import { type SinkhubProcess, expectStartFailure, runUntil, validateYaml } from '../src/sinkhub-process.js';
 
 const main = new FlumeOutput(FLUME_OUTPUT_DIR);
 const strict = new FlumeOutput(FLUME_STRICT_OUTPUT_DIR);
@@ -29,16 +29,7 @@ before(async () => {
 async function run(o: PipelineOptions & { format?: string }, done: () => Promise<boolean>, what: string): Promise<SinkhubProcess> {
   let yaml = pipelineYaml(o);
   if (o.format) yaml = yaml.replace(`topics: [${o.topic}]`, `topics: [${o.topic}]\n      format: ${o.format}`);
-  const proc = SinkhubProcess.run(yaml);
-  try {
-    await eventually(done, 45_000, what);
-  } catch (error) {
-    proc.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}; last lines:\n${proc.stderr.slice(-10).join('\n')}`);
-  }
-  proc.kill('SIGTERM');
-  assert.equal(await proc.waitForExit(), 0);
-  return proc;
+  return runUntil(yaml, done, what);
 }
 
 describe('flume connector', () => {

@@ -12,7 +12,7 @@ import { HDFS_URL, KAFKA_BROKERS, requireServer } from '../src/env.js';
 import { createFile, hdfsServer, hdfsSinkYaml, listFiles, listStatus, mkdirAs, readIds, readPublished } from '../src/hdfs.js';
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, runUntil, validateYaml } from '../src/sinkhub-process.js';
 
 const root = `/hdfs-suite-${process.pid}`;
 const HOUR = 3_600_000;
@@ -28,18 +28,7 @@ const events = (n: number, value: (i: number) => unknown = (i) => ({ id: i, ts: 
 
 /** Runs a pipeline until `done`, then stops it gracefully. */
 async function run(topic: string, sink: string, done: () => Promise<boolean>, o: { dlq?: boolean; maxRecords?: number; name?: string } = {}) {
-  const proc = SinkhubProcess.run(
-    pipelineYaml({ name: o.name ?? topic, topic, sink, maxRecords: o.maxRecords ?? 100, ...(o.dlq && { tolerance: 'all' as const, deadLetterTopic: `${topic}-dlq` }) }),
-  );
-  try {
-    await eventually(done, 45_000, 'the files in HDFS');
-  } catch (error) {
-    proc.kill('SIGKILL');
-    throw error;
-  }
-  proc.kill('SIGTERM');
-  assert.equal(await proc.waitForExit(), 0);
-  return proc;
+  return runUntil(pipelineYaml({ name: o.name ?? topic, topic, sink, maxRecords: o.maxRecords ?? 100, ...(o.dlq && { tolerance: 'all' as const, deadLetterTopic: `${topic}-dlq` }) }), done, 'the files in HDFS');
 }
 
 const published = async (path: string) => (await listFiles(path)).filter((f) => !f.path.includes('/.staging/'));

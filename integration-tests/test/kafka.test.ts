@@ -18,7 +18,7 @@ import { KAFKA_BROKERS, KAFKA_TARGET_BROKERS, requireServer } from '../src/env.j
 import { committedOffsets, createTopic, jsonEvents, kafka, produce, produceOverTime, readTopic, uniqueName } from '../src/kafka.js';
 import { TopicCollector, createTopicOn, fetchedBytes, kafkaTargetServer, targetClusterYaml, targetKafka } from '../src/kafka-target.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, runUntil, validateYaml } from '../src/sinkhub-process.js';
 
 // This process reads the snappy topic back too.
 kafkajs.CompressionCodecs[kafkajs.CompressionTypes.Snappy] = SnappyCodec;
@@ -37,19 +37,6 @@ before(async () => {
 after(async () => {
   for (const c of collectors) await c.stop();
 });
-
-async function runUntil(yaml: string, done: () => boolean | Promise<boolean>, what: string, timeoutMs = 45_000): Promise<SinkhubProcess> {
-  const proc = SinkhubProcess.run(yaml);
-  try {
-    await eventually(done, timeoutMs, what);
-  } catch (error) {
-    proc.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}; last log lines:\n${proc.stderr.slice(-10).join('\n')}`);
-  }
-  proc.kill('SIGTERM');
-  assert.equal(await proc.waitForExit(), 0);
-  return proc;
-}
 
 const text = (headers: IHeaders, name: string) => (headers[name] as Buffer | undefined)?.toString('hex');
 

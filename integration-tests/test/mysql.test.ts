@@ -12,7 +12,7 @@ import { KAFKA_BROKERS, MYSQL_TLS_CA, MYSQL_TLS_USER, MYSQL_URL, requireServer }
 import { createTopic, produce, produceOverTime, jsonEvents, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { closeDb, mysqlServer, rows } from '../src/mysql.js';
 import { pipelineYaml } from '../src/pipelines.js';
-import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, runUntil, validateYaml } from '../src/sinkhub-process.js';
 
 before(async () => {
   await requireServer('Kafka', KAFKA_BROKERS[0]!);
@@ -202,9 +202,5 @@ async function runSinkUntil(sink: string, messages: TestMessage[], done: () => P
   const topic = uniqueName('mysql');
   await createTopic(topic, 1);
   await produce(topic, messages);
-  const proc = SinkhubProcess.run(pipelineYaml({ name: topic, topic, sink, delivery: 'exactly-once', maxRecords }));
-  await eventually(done, 30_000, 'the rows in MySQL');
-  proc.kill('SIGTERM');
-  assert.equal(await proc.waitForExit(), 0);
-  return proc;
+  return runUntil(pipelineYaml({ name: topic, topic, sink, delivery: 'exactly-once', maxRecords }), done, 'the rows in MySQL', 30_000);
 }

@@ -10,7 +10,7 @@ import { KAFKA_BROKERS, RABBITMQ_PASSWORD, requireServer } from '../src/env.js';
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
 import { QueueCollector, rabbitmqServer, rabbitmqSinkYaml, withRabbitmq } from '../src/rabbitmq.js';
-import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, runUntil, validateYaml } from '../src/sinkhub-process.js';
 
 const collectors: QueueCollector[] = [];
 const collect = async (queue: string, args?: Record<string, unknown>) => {
@@ -31,16 +31,7 @@ const events = (n: number): TestMessage[] =>
   Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ id: i, type: ['click', 'view', 'buy'][i % 3] }), headers: { trace: `t${i}` } }));
 
 async function run(topic: string, sink: string, done: () => boolean | Promise<boolean>, dlq = false) {
-  const proc = SinkhubProcess.run(pipelineYaml({ name: topic, topic, sink, delivery: 'at-least-once', ...(dlq && { tolerance: 'all', deadLetterTopic: `${topic}-dlq` }) }));
-  try {
-    await eventually(done, 30_000, 'the messages in RabbitMQ');
-  } catch (error) {
-    proc.kill('SIGKILL');
-    throw error;
-  }
-  proc.kill('SIGTERM');
-  assert.equal(await proc.waitForExit(), 0);
-  return proc;
+  return runUntil(pipelineYaml({ name: topic, topic, sink, delivery: 'at-least-once', ...(dlq && { tolerance: 'all', deadLetterTopic: `${topic}-dlq` }) }), done, 'the messages in RabbitMQ', 30_000);
 }
 
 describe('rabbitmq connector', () => {

@@ -13,7 +13,7 @@ import { KAFKA_BROKERS, ROCKETMQ_ENDPOINTS, requireServer } from '../src/env.js'
 import { createTopic, produce, readTopic, uniqueName, type TestMessage } from '../src/kafka.js';
 import { pipelineYaml } from '../src/pipelines.js';
 import { TopicCollector, createRocketTopic, rocketmqServer, rocketmqSinkYaml } from '../src/rocketmq.js';
-import { SinkhubProcess, eventually, expectStartFailure, validateYaml } from '../src/sinkhub-process.js';
+import { SinkhubProcess, eventually, expectStartFailure, runUntil, validateYaml } from '../src/sinkhub-process.js';
 
 interface LogLine {
   readonly msg: string;
@@ -46,16 +46,7 @@ const events = (n: number): TestMessage[] =>
   Array.from({ length: n }, (_, i) => ({ key: `k${i % 3}`, value: JSON.stringify({ id: i, type: ['click', 'view'][i % 2], order: `o-${i}` }), headers: { trace: `t${i}` } }));
 
 async function run(topic: string, sink: string, done: () => boolean | Promise<boolean>, options: { dlq?: boolean; partitions?: number } = {}) {
-  const proc = SinkhubProcess.run(pipelineYaml({ name: topic, topic, sink, delivery: 'at-least-once', maxRecords: 50, ...(options.dlq && { tolerance: 'all', deadLetterTopic: `${topic}-dlq` }) }));
-  try {
-    await eventually(done, 45_000, 'the messages in RocketMQ');
-  } catch (error) {
-    proc.kill('SIGKILL');
-    throw error;
-  }
-  proc.kill('SIGTERM');
-  assert.equal(await proc.waitForExit(), 0);
-  return proc;
+  return runUntil(pipelineYaml({ name: topic, topic, sink, delivery: 'at-least-once', maxRecords: 50, ...(options.dlq && { tolerance: 'all', deadLetterTopic: `${topic}-dlq` }) }), done, 'the messages in RocketMQ');
 }
 
 describe('rocketmq connector', () => {
