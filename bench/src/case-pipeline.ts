@@ -20,6 +20,9 @@ const counter = new WriteCounter();
 const target = pipelineTarget(sink, args, counter);
 const sinkOptions = await target.prepare();
 deadline(600_000, `pipeline case (${sink})`);
+/** The target's batching, with `BENCH_MAX_RECORDS` (trying other batch sizes) over it. */
+const maxRecords = process.env['BENCH_MAX_RECORDS'];
+const batching = maxRecords ? { ...target.batching, max_records: Number(maxRecords), max_bytes: 64 * 1024 * 1024 } : target.batching;
 
 const { file, registry } = Hub.validate(
   {
@@ -32,7 +35,7 @@ const { file, registry } = Hub.validate(
         name: `bench-${sink}`,
         source: { topics: [args.topic], group_id: args.group, format: args.format ?? 'json' },
         sink: sinkOptions,
-        ...(batching() && { batching: batching() }),
+        ...(batching && { batching }),
         delivery: target.delivery,
       },
     ],
@@ -70,12 +73,6 @@ emitResult({
   detail,
 });
 process.exit(0);
-
-/** The target's batching, with `BENCH_MAX_RECORDS` (trying other batch sizes) over it. */
-function batching(): Readonly<Record<string, number>> | undefined {
-  const maxRecords = process.env['BENCH_MAX_RECORDS'];
-  return maxRecords ? { ...target.batching, max_records: Number(maxRecords), max_bytes: 64 * 1024 * 1024 } : target.batching;
-}
 
 /** Polls `pipeline.handled` every 2 ms: when the first records and the N-th were written, and how many the first were. */
 function handledReached(target: number): Promise<{ firstAt: number; lastAt: number; handledAtFirst: number }> {
