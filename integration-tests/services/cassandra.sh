@@ -109,13 +109,7 @@ XML
   echo $! >"$STATE_DIR/cassandra.pid"
   wait_port cassandra 127.0.0.1 "$PORT" "${CASSANDRA_START_TIMEOUT:-120}" "$!"
   # A new node creates the superuser cassandra/cassandra just after it starts listening.
-  if $fresh; then
-    local waited=0
-    until grep -q "Created default superuser role" "$STATE_DIR/cassandra.log"; do
-      (( waited++ < 120 )) || { log "cassandra: no superuser role after 60 s"; return 1; }
-      sleep 0.5
-    done
-  fi
+  if $fresh; then wait_log cassandra "Created default superuser role" 60 "$(cat "$STATE_DIR/cassandra.pid")" || return 1; fi
   log "cassandra listening on 127.0.0.1:$PORT (pid $(cat "$STATE_DIR/cassandra.pid"), $((SECONDS - t0)) s)"
 }
 

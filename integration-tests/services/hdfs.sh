@@ -31,12 +31,7 @@ start() {
   echo $! >"$STATE_DIR/hdfs.pid"
   local pid=$!
   # The HTTP port opens before the DataNode has registered: wait for the ready line.
-  local waited=0
-  until grep -q '^MiniHdfs ready' "$STATE_DIR/hdfs.log" 2>/dev/null; do
-    if ! kill -0 "$pid" 2>/dev/null; then log "hdfs exited while starting; last log lines:"; tail -n 30 "$STATE_DIR/hdfs.log" >&2; return 1; fi
-    if (( waited >= 240 )); then log "hdfs not ready after 120s"; return 1; fi
-    sleep 0.5; waited=$((waited + 1))
-  done
+  wait_log hdfs '^MiniHdfs ready' 120 "$pid" || return 1
   log "hdfs listening on 127.0.0.1:$PORT (WebHDFS), 8020 (RPC) (pid $pid)"
 }
 

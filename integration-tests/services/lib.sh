@@ -25,6 +25,19 @@ wait_port() {
   done
 }
 
+# wait_log NAME PATTERN TIMEOUT_S PID: wait for a line matching PATTERN in $STATE_DIR/NAME.log
+# while PID lives (servers that open their port before they are ready); fail loudly otherwise.
+wait_log() {
+  local name=$1 pattern=$2 timeout=$3 pid=$4 waited=0
+  until grep -q "$pattern" "$STATE_DIR/$name.log" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited while starting; last log lines:"; tail -n 30 "$STATE_DIR/$name.log" >&2 || true; return 1
+    fi
+    if (( waited >= timeout * 2 )); then log "$name not ready after ${timeout}s (no line matching '$pattern')"; return 1; fi
+    sleep 0.5; waited=$((waited + 1))
+  done
+}
+
 # maven_fetch NAME POM: copy the runtime dependencies of POM into the cache once.
 maven_fetch() {
   local name=$1 pom=$2 dir="$CACHE_DIR/$1/lib"
