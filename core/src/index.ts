@@ -3,7 +3,7 @@ export * from './connector.js';
 export { SinkError, FencedError, isRetryable } from './errors.js';
 export { isolateRefused, type IsolationResult, type RefusedItem } from './refused.js';
 export { translateRecords, type Translated } from './translate.js';
-export { z, secretString, templateString, expressionString, fieldPath, tlsOptions, tlsConnectionOptions, count, type TlsOptions, type TlsConnectionOptions, type FieldMeta } from './options.js';
+export { z, secretString, templateString, expressionString, columnSource, fieldPath, tlsOptions, tlsConnectionOptions, count, type TlsOptions, type TlsConnectionOptions, type FieldMeta } from './options.js';
 export { compileTemplate, compileExpression, compileAccessor, readPath, type Accessor, type Template, type RecordView } from './template.js';
 export { valueBytes, keyBytes, encodeBytes, rawJsonLine } from './message-bytes.js';
 export { DEFAULT_BATCH_POLICY, type BatchPolicy } from './batch-policy.js';

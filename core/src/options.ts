@@ -49,6 +49,18 @@ function compiledString(what: string, compile: (source: string) => unknown, desc
 }
 
 /** A dotted path into the record value, e.g. `user.id`. */
+/**
+ * A column mapping's source, for sinks with typed columns: an expression, or `{ from, type }`
+ * where `type` (the target system's column type, validated by the connector) is used when the
+ * table is created.
+ */
+export function columnSource<T extends z.ZodType>(type: T) {
+  return z.union([
+    expressionString('Where the value comes from: a field path (`user.id`), `$key`, `$topic`, `$partition`, `$offset`, `$timestamp`, or any JSONata expression.'),
+    z.strictObject({ from: expressionString('Where the value comes from (as above).'), type }),
+  ]);
+}
+
 export function fieldPath(description: string) {
   return z.string().regex(FIELD_PATH, 'a field path like `user.id`').describe(description);
 }

@@ -1,21 +1,17 @@
 /** The cassandra sink's options: declared once; validation, defaults, JSON Schema and docs follow. */
-import { expressionString, secretString, templateString, tlsOptions, z } from '@sinkhub/core';
+import { columnSource, expressionString, secretString, templateString, tlsOptions, z } from '@sinkhub/core';
 import { COLUMN_NAME, NAME, TABLE_NAME, isCqlType } from './identifiers.js';
 
 const keyspace = (description: string) => z.string().regex(NAME, 'a keyspace name of letters, digits and `_`, starting with a letter (at most 48 characters)').describe(description);
 const columnName = (description: string) => z.string().regex(COLUMN_NAME, 'a column name of letters, digits and `_`, starting with a letter').describe(description);
 
-const column = z.union([
-  expressionString('Where the value comes from: a field path (`user.id`), `$key`, `$topic`, `$partition`, `$offset`, `$timestamp`, or any JSONata expression.'),
-  z.strictObject({
-    from: expressionString('Where the value comes from (as above).'),
-    type: z
-      .string()
-      .refine(isCqlType, 'a CQL type such as `text`, `bigint`, `timestamp`, `uuid`, `list<text>`, `map<text, int>` or `frozen<tuple<int, text>>` (no `counter`)')
-      .optional()
-      .describe('CQL type of the column, used when `auto_create` creates the table.'),
-  }),
-]);
+const column = columnSource(
+  z
+    .string()
+    .refine(isCqlType, 'a CQL type such as `text`, `bigint`, `timestamp`, `uuid`, `list<text>`, `map<text, int>` or `frozen<tuple<int, text>>` (no `counter`)')
+    .optional()
+    .describe('CQL type of the column, used when `auto_create` creates the table.'),
+);
 
 export const CONSISTENCY_LEVELS = ['any', 'one', 'two', 'three', 'quorum', 'all', 'local_quorum', 'each_quorum', 'local_one'] as const;
 

@@ -1,20 +1,16 @@
 /** The mysql sink's options: declared once; validation, defaults, JSON Schema and docs follow. */
-import { expressionString, secretString, templateString, tlsOptions, z } from '@sinkhub/core';
+import { columnSource, secretString, templateString, tlsOptions, z } from '@sinkhub/core';
 import { IDENTIFIER, COLUMN_TYPE } from './identifiers.js';
 
 const identifier = (description: string) => z.string().regex(IDENTIFIER, 'an identifier of letters, digits, `_`, `$` or `-`, at most 64 characters').describe(description);
 
-const column = z.union([
-  expressionString('Where the value comes from: a field path (`user.id`), `$key`, `$topic`, `$partition`, `$offset`, `$timestamp`, or any JSONata expression.'),
-  z.strictObject({
-    from: expressionString('Where the value comes from (as above).'),
-    type: z
-      .string()
-      .regex(COLUMN_TYPE, 'a column type such as `BIGINT`, `VARCHAR(64)`, `DECIMAL(10,2)` or `DATETIME(3)`')
-      .optional()
-      .describe('Column type, used when the table is auto-created. Default: inferred from the first record.'),
-  }),
-]);
+const column = columnSource(
+  z
+    .string()
+    .regex(COLUMN_TYPE, 'a column type such as `BIGINT`, `VARCHAR(64)`, `DECIMAL(10,2)` or `DATETIME(3)`')
+    .optional()
+    .describe('Column type, used when the table is auto-created. Default: inferred from the first record.'),
+);
 
 export const mysqlOptions = z
   .strictObject({
