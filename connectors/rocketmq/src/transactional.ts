@@ -95,7 +95,16 @@ export class TransactionalWriter {
     if (!producer) throw new SinkError(`${this.where}: not connected`, { retryable: true });
     if (this.unsettled && (await this.settle(this.unsettled, updates))) return undefined;
 
-    const entries = await this.retryable(() => this.ledger.read([...new Set(updates.map((u) => u.topic))]), 'reading the transaction ledger');
+    const readLedger = () => this.retryable(() => this.ledger.read([...new Set(updates.map((u) => u.topic))]), 'reading the transaction ledger');
+    let entries = await readLedger();
+    // Offsets committed in a Kafka transaction reach the group a moment after the commit
+    // returned: a read just after our own ledger write can still show the value before it.
+    // Behind what this writer knows it wrote is that lag (read again), not another writer.
+    const lagging = () => updates.some((u) => (entries.get(partitionKey(u.topic, u.partition))?.next ?? null) !== u.expected && this.known.get(partitionKey(u.topic, u.partition))?.next === u.expected);
+    for (let attempt = 1; attempt <= 10 && lagging(); attempt++) {
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+      entries = await readLedger();
+    }
     for (const u of updates) {
       const stored = entries.get(partitionKey(u.topic, u.partition))?.next ?? null;
       if (stored !== u.expected) throw new FencedError(`ledger ${this.ledger.group} holds ${stored} for ${u.topic}/${u.partition}, expected ${u.expected}: another writer owns the partition`);
